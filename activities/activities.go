@@ -1,0 +1,95 @@
+package activities
+
+import (
+	"context"
+	"errors"
+
+	"go.temporal.io/sdk/temporal"
+
+	"certflow/store"
+)
+
+// Activities are the case workflows' side effects, bound to the store.
+type Activities struct {
+	Store *store.Store
+}
+
+// RecordTransition writes a case's new projection and its timeline event, once per key.
+func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord) error {
+	p := rec.Projection
+	t := store.Transition{
+		Case: store.Case{
+			ID:                 rec.CaseID,
+			Stage:              string(p.Stage),
+			Status:             string(p.Status),
+			AssigneeRole:       string(p.AssigneeRole),
+			AssigneeSub:        p.AssigneeSub,
+			SLADueAt:           p.DueAt,
+			SLAPaused:          p.Paused,
+			SLABreached:        p.Breached,
+			ProvincialReviewer: p.ProvincialReviewer,
+			Extended:           p.Extended,
+		},
+		Event: store.CaseEvent{
+			CaseID:      rec.CaseID,
+			Key:         rec.Key,
+			ActorSub:    rec.Event.ActorSub,
+			ActorRole:   string(rec.Event.ActorRole),
+			Action:      rec.Event.Action,
+			FromStage:   string(rec.Event.FromStage),
+			ToStage:     string(rec.Event.ToStage),
+			Comment:     rec.Event.Comment,
+			EvidenceIDs: rec.Event.EvidenceIDs,
+			At:          rec.Event.At,
+		},
+	}
+	if t.Event.EvidenceIDs == nil {
+		t.Event.EvidenceIDs = []string{}
+	}
+	return a.Store.ApplyTransition(ctx, t)
+}
+
+// Precheck runs the automated registration checks against the registry.
+func (a *Activities) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckResult, error) {
+	facts, err := a.Store.PrecheckFacts(ctx, req.CaseID, req.At)
+	if err != nil {
+		return PrecheckResult{}, err
+	}
+	idNumber, err := a.Store.RevealIDNumber(&facts.Practitioner)
+	if err != nil {
+		return PrecheckResult{}, temporal.NewNonRetryableApplicationError("cannot decrypt the resident ID", "Decrypt", err)
+	}
+	return EvaluatePrecheck(facts, idNumber, req.At, req.Policy), nil
+}
+
+// IssueRegistration assigns the number and activates the registration. A second active
+// registration for the same person fails with the non-retryable ErrAlreadyRegistered type.
+func (a *Activities) IssueRegistration(ctx context.Context, req IssueRequest) (IssueResult, error) {
+	reg, err := a.Store.IssueRegistration(ctx, req.CaseID, req.At, req.ValidityYears)
+	if errors.Is(err, store.ErrAlreadyRegistered) {
+		return IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrAlreadyRegistered, err)
+	}
+	if err != nil {
+		return IssueResult{}, err
+	}
+	return IssueResult{
+		RegistrationID:     reg.ID,
+		RegistrationNumber: reg.Number,
+		ValidFrom:          reg.ValidFrom,
+		ValidTo:            reg.ValidTo,
+	}, nil
+}
+
+// Notify stores a reminder or escalation for its recipients (and logs it); delivery channels
+// such as SMS read the notifications table.
+func (a *Activities) Notify(ctx context.Context, n Notification) error {
+	return a.Store.AddNotification(ctx, &store.Notification{
+		CaseID:  n.CaseID,
+		Key:     n.Key,
+		Kind:    n.Kind,
+		Role:    string(n.Role),
+		Subject: n.Subject,
+		Message: n.Message,
+		At:      n.At,
+	})
+}

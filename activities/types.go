@@ -1,0 +1,97 @@
+// Package activities holds everything with side effects that the case workflows call: writing
+// the case projection and timeline, pre-check rules that read the registry, issuing
+// registrations and sending notifications. Every activity is idempotent, keyed by case and step.
+package activities
+
+import (
+	"time"
+
+	"certflow/domain"
+)
+
+// Event is one entry of a case's append-only timeline.
+type Event struct {
+	ActorSub  string       `json:"actor_sub"`
+	ActorRole domain.Role  `json:"actor_role"`
+	Action    string       `json:"action"`
+	FromStage domain.Stage `json:"from_stage"`
+	ToStage   domain.Stage `json:"to_stage"`
+	Comment   string       `json:"comment,omitempty"`
+	// EvidenceIDs are references to evidence records, never file contents.
+	EvidenceIDs []string  `json:"evidence_ids,omitempty"`
+	At          time.Time `json:"at"`
+	// DecisionID links the entry to the decision that caused it (its timeline key).
+	DecisionID string `json:"decision_id,omitempty"`
+}
+
+// Projection is the case row as the workflow sees it after a transition.
+type Projection struct {
+	Stage              domain.Stage  `json:"stage"`
+	Status             domain.Status `json:"status"`
+	AssigneeRole       domain.Role   `json:"assignee_role,omitempty"`
+	AssigneeSub        string        `json:"assignee_sub,omitempty"`
+	DueAt              *time.Time    `json:"due_at,omitempty"`
+	Paused             bool          `json:"paused"`
+	Breached           bool          `json:"breached"`
+	ProvincialReviewer string        `json:"provincial_reviewer,omitempty"`
+	Extended           bool          `json:"extended"`
+}
+
+// TransitionRecord is written on every change of a case: the new projection and the event
+// that caused it. Key makes the write idempotent (retries and replays write it once).
+type TransitionRecord struct {
+	CaseID     string     `json:"case_id"`
+	Key        string     `json:"key"`
+	Projection Projection `json:"projection"`
+	Event      Event      `json:"event"`
+}
+
+// Finding is one pre-check result: the rule and a sentence for the applicant.
+type Finding struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// PrecheckResult separates findings the applicant can fix from hard refusals.
+type PrecheckResult struct {
+	Fixable []Finding `json:"fixable,omitempty"`
+	Refusal []Finding `json:"refusal,omitempty"`
+}
+
+// IssueResult is what issuing produced.
+type IssueResult struct {
+	RegistrationID     string    `json:"registration_id"`
+	RegistrationNumber string    `json:"registration_number"`
+	ValidFrom          time.Time `json:"valid_from"`
+	ValidTo            time.Time `json:"valid_to"`
+}
+
+// IssueRequest asks for the registration of a case to be issued.
+type IssueRequest struct {
+	CaseID        string    `json:"case_id"`
+	At            time.Time `json:"at"`
+	ValidityYears int       `json:"validity_years"`
+}
+
+// PrecheckRequest asks for the automated checks of a case.
+type PrecheckRequest struct {
+	CaseID string        `json:"case_id"`
+	At     time.Time     `json:"at"`
+	Policy domain.Policy `json:"policy"`
+}
+
+// Notification is a reminder, escalation or notice sent to a role about a case.
+type Notification struct {
+	CaseID string      `json:"case_id"`
+	Key    string      `json:"key"`
+	Kind   string      `json:"kind"`
+	Role   domain.Role `json:"role"`
+	// Subject is a specific recipient when known (e.g. the filer); empty means everyone in Role.
+	Subject string    `json:"subject,omitempty"`
+	Message string    `json:"message"`
+	At      time.Time `json:"at"`
+}
+
+// ErrAlreadyRegistered is the application error type returned by IssueRegistration when the
+// practitioner already holds an active registration (the database's partial unique index).
+const ErrAlreadyRegistered = "AlreadyRegistered"

@@ -1,0 +1,151 @@
+package domain
+
+import "fmt"
+
+// Principal is the person behind a request, as the token and the registry establish them.
+type Principal struct {
+	Subject string `json:"sub"`
+	Role    Role   `json:"role"`
+	// Enterprise is the credit code of an enterprise user.
+	Enterprise string `json:"enterprise,omitempty"`
+	// PractitionerID is the registry id of an applicant acting for themself (resolved from the
+	// token's resident-ID claim, so no personal data travels further).
+	PractitionerID string `json:"practitioner_id,omitempty"`
+	// Province is a provincial reviewer's or investigator's two-digit province code.
+	Province string `json:"province,omitempty"`
+}
+
+// CaseFacts is what the decision rule needs to know about a case.
+type CaseFacts struct {
+	Status         Status `json:"status"`
+	Stage          Stage  `json:"stage"`
+	EnterpriseUSCC string `json:"enterprise_uscc"`
+	PractitionerID string `json:"practitioner_id"`
+	Province       string `json:"province"`
+	// ProvincialReviewer is the subject who approved at provincial review (four-eyes).
+	ProvincialReviewer string `json:"provincial_reviewer,omitempty"`
+	// Extended is true once the ministry review limit has been extended.
+	Extended bool `json:"extended"`
+}
+
+// Refusal explains why an action is not allowed; Code is stable and machine-readable.
+type Refusal struct {
+	Code    string
+	Message string
+}
+
+// Error implements error.
+func (r *Refusal) Error() string { return r.Message }
+
+// Refusal codes.
+const (
+	CodeCaseClosed      = "case_closed"
+	CodeWrongStage      = "wrong_stage"
+	CodeNotAllowed      = "action_not_allowed"
+	CodeFourEyes        = "four_eyes"
+	CodeReasonRequired  = "reason_required"
+	CodeAlreadyExtended = "already_extended"
+	CodeUnknownAction   = "unknown_action"
+)
+
+func refuse(code, format string, args ...any) *Refusal {
+	return &Refusal{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// stageActions lists what may be done in each stage (withdraw is handled separately).
+var stageActions = map[Stage][]Action{
+	StageDraft:                  {ActionSubmit},
+	StageSupplement:             {ActionSupplement},
+	StageEnterpriseConfirmation: {ActionConfirm},
+	StageProvincialReview:       {ActionApprove, ActionReject, ActionRequestSupplement},
+	StageMinistryReview:         {ActionApprove, ActionReject, ActionRequestSupplement, ActionExtend},
+	StagePublicNotice:           {ActionObject},
+	StageObjectionReview:        {ActionApprove, ActionReject},
+}
+
+// withdrawable stages are those a filer may still withdraw from (not while automated steps run).
+var withdrawable = []Stage{StageDraft, StageSupplement, StageEnterpriseConfirmation, StageProvincialReview,
+	StageMinistryReview, StagePublicNotice, StageObjectionReview}
+
+// AllowedActions returns the actions possible in a stage.
+func AllowedActions(stage Stage) []Action {
+	out := append([]Action(nil), stageActions[stage]...)
+	if contains(withdrawable, stage) {
+		out = append(out, ActionWithdraw)
+	}
+	return out
+}
+
+// CheckDecision decides whether p may take action a on a case with facts f. It returns nil or a
+// *Refusal. The API calls it before signalling; the workflow calls it again on receipt.
+func CheckDecision(f CaseFacts, p Principal, a Action, comment string) error {
+	if !a.Valid() {
+		return refuse(CodeUnknownAction, "unknown action %q; expected one of %v", a, Actions)
+	}
+	if f.Status != StatusOpen {
+		return refuse(CodeCaseClosed, "the case is closed (status %s); no further actions are possible", f.Status)
+	}
+	if !contains(AllowedActions(f.Stage), a) {
+		return refuse(CodeWrongStage, "action %s is not possible while the case is in stage %s (possible: %v)",
+			a, f.Stage, AllowedActions(f.Stage))
+	}
+	if err := checkActor(f, p, a); err != nil {
+		return err
+	}
+	switch a {
+	case ActionReject, ActionRequestSupplement, ActionExtend, ActionObject:
+		if comment == "" {
+			return refuse(CodeReasonRequired, "action %s needs a comment giving the reason", a)
+		}
+	}
+	if a == ActionExtend && f.Extended {
+		return refuse(CodeAlreadyExtended, "the ministry review limit can be extended only once and already was")
+	}
+	if f.Stage == StageMinistryReview && a != ActionExtend && p.Subject == f.ProvincialReviewer {
+		return refuse(CodeFourEyes, "the ministry decision must come from a different person than the provincial reviewer (%s)", p.Subject)
+	}
+	return nil
+}
+
+// checkActor checks that the principal's role and scope fit the action in the case's stage.
+func checkActor(f CaseFacts, p Principal, a Action) error {
+	notAllowed := refuse(CodeNotAllowed, "a %s may not %s a case in stage %s", p.Role, a, f.Stage)
+	switch a {
+	case ActionSubmit, ActionSupplement, ActionWithdraw:
+		if !IsFiler(f, p) {
+			return refuse(CodeNotAllowed, "only the applicant or the named enterprise may %s this case", a)
+		}
+	case ActionConfirm:
+		if p.Role != RoleEnterprise || p.Enterprise != f.EnterpriseUSCC {
+			return refuse(CodeNotAllowed, "only the named enterprise may confirm the employment")
+		}
+	case ActionObject:
+		if p.Subject == "" {
+			return notAllowed
+		}
+	default: // approve, reject, request_supplement, extend
+		switch f.Stage {
+		case StageMinistryReview:
+			if p.Role != RoleMinistryReviewer {
+				return notAllowed
+			}
+		default:
+			if p.Role != RoleProvincialReviewer || p.Province != f.Province {
+				return refuse(CodeNotAllowed, "only a provincial reviewer of province %s may %s in stage %s", f.Province, a, f.Stage)
+			}
+		}
+	}
+	return nil
+}
+
+// IsFiler reports whether p speaks for the applicant side of the case: the practitioner
+// themself, or the enterprise named in it.
+func IsFiler(f CaseFacts, p Principal) bool {
+	switch p.Role {
+	case RoleApplicant:
+		return p.PractitionerID != "" && p.PractitionerID == f.PractitionerID
+	case RoleEnterprise:
+		return p.Enterprise != "" && p.Enterprise == f.EnterpriseUSCC
+	}
+	return false
+}

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+// AddEvidence records the metadata of an uploaded file.
+func (s *Store) AddEvidence(ctx context.Context, e *Evidence) error {
+	_, err := s.DB.NewInsert().Model(e).Returning("*").Exec(ctx)
+	return err
+}
+
+// CaseEvidence lists a case's evidence, oldest first.
+func (s *Store) CaseEvidence(ctx context.Context, caseID string) ([]Evidence, error) {
+	var es []Evidence
+	err := s.DB.NewSelect().Model(&es).Where("case_id = ?", caseID).Order("created_at", "id").Scan(ctx)
+	return es, err
+}
+
+// GetEvidence loads one evidence record of a case.
+func (s *Store) GetEvidence(ctx context.Context, caseID, id string) (*Evidence, error) {
+	e := new(Evidence)
+	err := s.DB.NewSelect().Model(e).Where("case_id = ? AND id::text = ?", caseID, id).Scan(ctx)
+	return e, notFound(err)
+}
+
+// CountEvidence counts how many of ids belong to the case (to validate references).
+func (s *Store) CountEvidence(ctx context.Context, caseID string, ids []string) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	n, err := s.DB.NewSelect().Model((*Evidence)(nil)).
+		Where("case_id = ? AND id::text IN (?)", caseID, bun.In(ids)).Count(ctx)
+	return int(n), err
+}
+
+// AddEvidenceWithEvent records an upload and its timeline entry in one transaction.
+func (s *Store) AddEvidenceWithEvent(ctx context.Context, e *Evidence, ev *CaseEvent) error {
+	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(e).Returning("*").Exec(ctx); err != nil {
+			return err
+		}
+		_, err := tx.NewInsert().Model(ev).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx)
+		return err
+	})
+}

@@ -1,0 +1,141 @@
+package store
+
+import (
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Enterprise is a construction company holding a qualification.
+type Enterprise struct {
+	bun.BaseModel      `bun:"table:enterprises"`
+	USCC               string    `bun:"uscc,pk" json:"uscc"`
+	Name               string    `bun:"name" json:"name"`
+	ProvinceCode       string    `bun:"province_code" json:"province_code"`
+	Qualification      string    `bun:"qualification" json:"qualification"`
+	QualificationValid bool      `bun:"qualification_valid" json:"qualification_valid"`
+	CreatedAt          time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+}
+
+// Practitioner is a person holding or applying for a registration. The resident ID and phone
+// are stored encrypted; IDNumberIndex is the keyed hash used for lookups.
+type Practitioner struct {
+	bun.BaseModel       `bun:"table:practitioners"`
+	ID                  string    `bun:"id,pk,type:uuid"`
+	IDNumberEnc         []byte    `bun:"id_number_enc"`
+	IDNumberIndex       string    `bun:"id_number_index"`
+	IDNumberMasked      string    `bun:"id_number_masked"`
+	Name                string    `bun:"name"`
+	PhoneEnc            []byte    `bun:"phone_enc"`
+	PhoneMasked         string    `bun:"phone_masked"`
+	BirthDate           time.Time `bun:"birth_date,type:date"`
+	Level               int       `bun:"level"`
+	Specialty           string    `bun:"specialty"`
+	CertificateNo       string    `bun:"certificate_no"`
+	ObtainedOn          time.Time `bun:"obtained_on,type:date"`
+	EducationHours      int       `bun:"education_hours"`
+	CreatedByEnterprise *string   `bun:"created_by_enterprise"`
+	CreatedBy           string    `bun:"created_by"`
+	CreatedAt           time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+// BadRecord is a credit-archive entry that blocks registration until a date.
+type BadRecord struct {
+	bun.BaseModel  `bun:"table:bad_records"`
+	ID             int64     `bun:"id,pk,autoincrement"`
+	PractitionerID string    `bun:"practitioner_id,type:uuid"`
+	Rule           string    `bun:"rule"`
+	Reason         string    `bun:"reason"`
+	BlocksUntil    time.Time `bun:"blocks_until,type:date"`
+	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+// Case is the projection of one case, written by the workflow's activities on every
+// transition (and first by the API when the case is created).
+type Case struct {
+	bun.BaseModel      `bun:"table:cases"`
+	ID                 string     `bun:"id,pk,type:uuid"`
+	Number             string     `bun:"number"`
+	Type               string     `bun:"type"`
+	Stage              string     `bun:"stage"`
+	Status             string     `bun:"status"`
+	Level              int        `bun:"level"`
+	Specialty          string     `bun:"specialty"`
+	EnterpriseUSCC     string     `bun:"enterprise_uscc"`
+	PractitionerID     string     `bun:"practitioner_id,type:uuid"`
+	Province           string     `bun:"province"`
+	FiledByRole        string     `bun:"filed_by_role"`
+	FiledBySub         string     `bun:"filed_by_sub"`
+	IdempotencyKey     *string    `bun:"idempotency_key"`
+	AssigneeRole       string     `bun:"assignee_role"`
+	AssigneeSub        string     `bun:"assignee_sub"`
+	SLADueAt           *time.Time `bun:"sla_due_at"`
+	SLAPaused          bool       `bun:"sla_paused"`
+	SLABreached        bool       `bun:"sla_breached"`
+	ProvincialReviewer string     `bun:"provincial_reviewer"`
+	Extended           bool       `bun:"extended"`
+	ProjectionSeq      int        `bun:"projection_seq"`
+	CreatedAt          time.Time  `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt          time.Time  `bun:"updated_at,nullzero,default:now()"`
+}
+
+// CaseEvent is one entry of a case's append-only timeline.
+type CaseEvent struct {
+	bun.BaseModel `bun:"table:case_events"`
+	ID            int64     `bun:"id,pk,autoincrement"`
+	CaseID        string    `bun:"case_id,type:uuid"`
+	Key           string    `bun:"key"`
+	ActorSub      string    `bun:"actor_sub"`
+	ActorRole     string    `bun:"actor_role"`
+	Action        string    `bun:"action"`
+	FromStage     string    `bun:"from_stage"`
+	ToStage       string    `bun:"to_stage"`
+	Comment       string    `bun:"comment"`
+	EvidenceIDs   []string  `bun:"evidence_ids,array"`
+	At            time.Time `bun:"at"`
+}
+
+// Evidence is the metadata of one uploaded file; the bytes live in MinIO under ObjectKey.
+type Evidence struct {
+	bun.BaseModel `bun:"table:evidence"`
+	ID            string    `bun:"id,pk,type:uuid"`
+	CaseID        string    `bun:"case_id,type:uuid"`
+	Kind          string    `bun:"kind"`
+	ObjectKey     string    `bun:"object_key"`
+	SHA256        string    `bun:"sha256"`
+	Size          int64     `bun:"size"`
+	ContentType   string    `bun:"content_type"`
+	Filename      string    `bun:"filename"`
+	UploadedBy    string    `bun:"uploaded_by"`
+	UploadedRole  string    `bun:"uploaded_role"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+// Registration is an issued 注册建造师 registration.
+type Registration struct {
+	bun.BaseModel  `bun:"table:registrations"`
+	ID             string    `bun:"id,pk,type:uuid"`
+	Number         string    `bun:"number"`
+	CaseID         string    `bun:"case_id,type:uuid"`
+	PractitionerID string    `bun:"practitioner_id,type:uuid"`
+	EnterpriseUSCC string    `bun:"enterprise_uscc"`
+	Level          int       `bun:"level"`
+	Specialty      string    `bun:"specialty"`
+	ValidFrom      time.Time `bun:"valid_from,type:date"`
+	ValidTo        time.Time `bun:"valid_to,type:date"`
+	Status         string    `bun:"status"`
+	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
+}
+
+// Notification is a reminder or escalation addressed to a role (or one subject).
+type Notification struct {
+	bun.BaseModel `bun:"table:notifications"`
+	ID            int64     `bun:"id,pk,autoincrement"`
+	CaseID        string    `bun:"case_id,type:uuid"`
+	Key           string    `bun:"key"`
+	Kind          string    `bun:"kind"`
+	Role          string    `bun:"role"`
+	Subject       string    `bun:"subject"`
+	Message       string    `bun:"message"`
+	At            time.Time `bun:"at"`
+}

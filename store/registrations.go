@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+
+	"certflow/ident"
+)
+
+// ErrAlreadyRegistered is returned when issuing would give a practitioner a second active
+// registration; the database's partial unique index decides.
+var ErrAlreadyRegistered = errors.New("the practitioner already holds an active registration")
+
+// IssueRegistration assigns the registration number of an approved case and activates the
+// registration, in one transaction. Issuing the same case again returns the first result.
+func (s *Store) IssueRegistration(ctx context.Context, caseID string, at time.Time, validityYears int) (*Registration, error) {
+	reg := new(Registration)
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		err := tx.NewSelect().Model(reg).Where("case_id = ?", caseID).Scan(ctx)
+		if found, err := rowExists(err); err != nil || found {
+			return err
+		}
+		var c Case
+		if err := tx.NewSelect().Model(&c).Where("id = ?", caseID).For("UPDATE").Scan(ctx); err != nil {
+			return notFound(err)
+		}
+		var p Practitioner
+		if err := tx.NewSelect().Model(&p).Where("id = ?", c.PractitionerID).Scan(ctx); err != nil {
+			return err
+		}
+		cst := time.FixedZone("CST", 8*3600)
+		day := at.In(cst)
+		var serial int
+		err = tx.NewRaw(`INSERT INTO registration_serials (province, year, last) VALUES (?, ?, 1)
+			ON CONFLICT (province, year) DO UPDATE SET last = registration_serials.last + 1 RETURNING last`,
+			c.Province, day.Year()).Scan(ctx, &serial)
+		if err != nil {
+			return err
+		}
+		number, err := ident.FormatRegistrationNumber(c.Province, c.Level, p.ObtainedOn.Year(), day.Year(), serial)
+		if err != nil {
+			return err
+		}
+		from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+		*reg = Registration{
+			ID:             uuid.NewString(),
+			Number:         number,
+			CaseID:         caseID,
+			PractitionerID: c.PractitionerID,
+			EnterpriseUSCC: c.EnterpriseUSCC,
+			Level:          c.Level,
+			Specialty:      c.Specialty,
+			ValidFrom:      from,
+			ValidTo:        from.AddDate(validityYears, 0, -1),
+			Status:         "active",
+		}
+		_, err = tx.NewInsert().Model(reg).Exec(ctx)
+		if isUnique(err, "registrations_one_active") {
+			return ErrAlreadyRegistered
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return reg, nil
+}
+
+// RegistrationOfCase returns the registration a case issued, or ErrNotFound.
+func (s *Store) RegistrationOfCase(ctx context.Context, caseID string) (*Registration, error) {
+	reg := new(Registration)
+	err := s.DB.NewSelect().Model(reg).Where("case_id = ?", caseID).Scan(ctx)
+	return reg, notFound(err)
+}
+
+// ActiveRegistrations counts a practitioner's active registrations (0 or 1 by construction).
+func (s *Store) ActiveRegistrations(ctx context.Context, practitionerID string) (int, error) {
+	n, err := s.DB.NewSelect().Model((*Registration)(nil)).
+		Where("practitioner_id = ? AND status = 'active'", practitionerID).Count(ctx)
+	return int(n), err
+}
+
+// PublicRegistration is the masked public view of a registration.
+type PublicRegistration struct {
+	Name               string    `bun:"name" json:"name"`
+	IDNumberMasked     string    `bun:"id_number_masked" json:"id_number_masked"`
+	Category           string    `bun:"-" json:"category"`
+	Level              int       `bun:"level" json:"level"`
+	RegistrationNumber string    `bun:"number" json:"registration_number"`
+	Specialty          string    `bun:"specialty" json:"specialty"`
+	Enterprise         string    `bun:"enterprise" json:"enterprise"`
+	EnterpriseUSCC     string    `bun:"enterprise_uscc" json:"enterprise_uscc"`
+	ValidFrom          time.Time `bun:"valid_from" json:"valid_from"`
+	ValidTo            time.Time `bun:"valid_to" json:"valid_to"`
+	Status             string    `bun:"status" json:"status"`
+}
+
+// PublicRegistrations finds registrations by number or by the holder's name (at most 50).
+func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([]PublicRegistration, error) {
+	if number == "" && name == "" {
+		return nil, fmt.Errorf("need a registration number or a name")
+	}
+	var out []PublicRegistration
+	q := s.DB.NewSelect().TableExpr("registrations AS r").
+		ColumnExpr("p.name, p.id_number_masked, r.level, r.number, r.specialty, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
+		Join("JOIN practitioners AS p ON p.id = r.practitioner_id").
+		Join("JOIN enterprises AS e ON e.uscc = r.enterprise_uscc")
+	if number != "" {
+		q = q.Where("r.number = ?", number)
+	}
+	if name != "" {
+		q = q.Where("p.name = ?", name)
+	}
+	err := q.OrderExpr("r.created_at DESC").Limit(50).Scan(ctx, &out)
+	for i := range out {
+		if out[i].Level == 1 {
+			out[i].Category = "一级注册建造师"
+		} else {
+			out[i].Category = "二级注册建造师"
+		}
+	}
+	return out, err
+}

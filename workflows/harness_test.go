@@ -1,0 +1,177 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"certflow/activities"
+	"certflow/calendar"
+	"certflow/domain"
+)
+
+// fakeStore records what the workflow's activities were asked to write.
+type fakeStore struct {
+	mu            sync.Mutex
+	records       []activities.TransitionRecord
+	notifications []activities.Notification
+	prechecks     []activities.PrecheckResult // returned in order; the last repeats
+	precheckCalls int
+	issueErr      error
+}
+
+func (f *fakeStore) record(_ context.Context, rec activities.TransitionRecord) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.records = append(f.records, rec)
+	return nil
+}
+
+func (f *fakeStore) notify(_ context.Context, n activities.Notification) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.notifications = append(f.notifications, n)
+	return nil
+}
+
+func (f *fakeStore) precheck(_ context.Context, _ activities.PrecheckRequest) (activities.PrecheckResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.precheckCalls++
+	if len(f.prechecks) == 0 {
+		return activities.PrecheckResult{}, nil
+	}
+	res := f.prechecks[0]
+	if len(f.prechecks) > 1 {
+		f.prechecks = f.prechecks[1:]
+	}
+	return res, nil
+}
+
+func (f *fakeStore) issue(_ context.Context, req activities.IssueRequest) (activities.IssueResult, error) {
+	if f.issueErr != nil {
+		return activities.IssueResult{}, f.issueErr
+	}
+	return activities.IssueResult{RegistrationID: "reg-1", RegistrationNumber: "辽121242600001",
+		ValidFrom: req.At, ValidTo: req.At.AddDate(3, 0, -1)}, nil
+}
+
+// actions lists the timeline actions in order.
+func (f *fakeStore) actions() []string {
+	var out []string
+	for _, r := range f.records {
+		out = append(out, r.Event.Action)
+	}
+	return out
+}
+
+// last returns the newest record.
+func (f *fakeStore) last() activities.TransitionRecord { return f.records[len(f.records)-1] }
+
+// find returns the first record with the action, or fails.
+func (f *fakeStore) find(t *testing.T, action string) activities.TransitionRecord {
+	t.Helper()
+	for _, r := range f.records {
+		if r.Event.Action == action {
+			return r
+		}
+	}
+	t.Fatalf("no %q event; timeline: %v", action, f.actions())
+	return activities.TransitionRecord{}
+}
+
+// cst is China Standard Time.
+var cst = time.FixedZone("CST", 8*3600)
+
+// start is a Monday morning in an ordinary 2026 week.
+var start = time.Date(2026, 3, 2, 9, 0, 0, 0, cst)
+
+// caseEnv runs one registration case in the test environment with time skipping.
+type caseEnv struct {
+	t     *testing.T
+	env   *testsuite.TestWorkflowEnvironment
+	store *fakeStore
+	in    CaseInput
+	seq   int
+}
+
+// Principals used by the tests.
+var (
+	applicant = domain.Principal{Subject: "u-applicant", Role: domain.RoleApplicant, PractitionerID: "p-1"}
+	entA      = domain.Principal{Subject: "u-ent-a", Role: domain.RoleEnterprise, Enterprise: "E-A"}
+	provLN    = domain.Principal{Subject: "u-prov-1", Role: domain.RoleProvincialReviewer, Province: "21"}
+	provBJ    = domain.Principal{Subject: "u-prov-bj", Role: domain.RoleProvincialReviewer, Province: "11"}
+	ministry1 = domain.Principal{Subject: "u-min-1", Role: domain.RoleMinistryReviewer}
+	ministry2 = domain.Principal{Subject: "u-min-2", Role: domain.RoleMinistryReviewer}
+	public    = domain.Principal{Subject: "u-public", Role: domain.RoleEnterprise, Enterprise: "E-X"}
+)
+
+func newCaseEnv(t *testing.T, filedBy domain.Role, level int) *caseEnv {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	suite.SetLogger(log.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	cal, err := calendar.Default(24 * time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := &fakeStore{}
+	env.RegisterWorkflow(Registration)
+	env.RegisterActivity(acts)
+	env.OnActivity(acts.RecordTransition, mock.Anything, mock.Anything).Return(fs.record)
+	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(fs.notify)
+	env.OnActivity(acts.Precheck, mock.Anything, mock.Anything).Return(fs.precheck)
+	env.OnActivity(acts.IssueRegistration, mock.Anything, mock.Anything).Return(fs.issue)
+	in := CaseInput{
+		CaseID: "case-1", Number: "REG-2026-000001", Type: domain.CaseRegistration, Level: level, FiledBy: filedBy,
+		Facts:    domain.CaseFacts{EnterpriseUSCC: "E-A", PractitionerID: "p-1", Province: "21"},
+		Policy:   domain.DefaultPolicies()[domain.CaseRegistration],
+		Calendar: cal,
+	}
+	return &caseEnv{t: t, env: env, store: fs, in: in}
+}
+
+// at schedules a decision after delay from the start of the case.
+func (c *caseEnv) at(delay time.Duration, p domain.Principal, a domain.Action, comment string) {
+	c.seq++
+	d := Decision{ID: "d" + string(rune('a'+c.seq)), Action: a, Principal: p, Comment: comment}
+	c.env.RegisterDelayedCallback(func() {
+		d.At = c.env.Now()
+		c.env.SignalWorkflow(SignalDecision, d)
+	}, delay)
+}
+
+// run executes the workflow to completion and returns its outcome.
+func (c *caseEnv) run() Outcome {
+	c.t.Helper()
+	c.env.ExecuteWorkflow(Registration, c.in)
+	if !c.env.IsWorkflowCompleted() {
+		c.t.Fatalf("workflow did not complete; timeline: %v", c.store.actions())
+	}
+	if err := c.env.GetWorkflowError(); err != nil {
+		c.t.Fatalf("workflow failed: %v; timeline: %v", err, c.store.actions())
+	}
+	var out Outcome
+	if err := c.env.GetWorkflowResult(&out); err != nil {
+		c.t.Fatal(err)
+	}
+	return out
+}
+
+// alreadyRegistered is the error the issuing activity returns for a second active registration.
+var alreadyRegistered = temporal.NewNonRetryableApplicationError("already", activities.ErrAlreadyRegistered, errors.New("dup"))
+
+const (
+	hour = time.Hour
+	day  = 24 * time.Hour
+)

@@ -1,0 +1,362 @@
+package workflows
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"certflow/activities"
+	"certflow/domain"
+)
+
+// acts is used only for its method values: activity references checked by the compiler.
+var acts *activities.Activities
+
+// errContinueAsNew asks the main loop to continue the case as a new run.
+var errContinueAsNew = errors.New("continue as new")
+
+// Search attribute keys for operators; none carries personal data.
+var (
+	saCaseType   = temporal.NewSearchAttributeKeyKeyword("CaseType")
+	saCaseStage  = temporal.NewSearchAttributeKeyKeyword("CaseStage")
+	saCaseStatus = temporal.NewSearchAttributeKeyKeyword("CaseStatus")
+	saProvince   = temporal.NewSearchAttributeKeyKeyword("Province")
+	saSLADue     = temporal.NewSearchAttributeKeyTime("SLADue")
+)
+
+// caseRun is the shared machinery of one case workflow run: state, timeline writes, waiting
+// for decisions under an SLA clock.
+type caseRun struct {
+	ctx       workflow.Context
+	in        CaseInput
+	st        *CaseState
+	decisions workflow.ReceiveChannel
+	touches   workflow.ReceiveChannel
+}
+
+func newCaseRun(ctx workflow.Context, in CaseInput) (*caseRun, error) {
+	r := &caseRun{
+		ctx:       ctx,
+		in:        in,
+		st:        in.State,
+		decisions: workflow.GetSignalChannel(ctx, SignalDecision),
+		touches:   workflow.GetSignalChannel(ctx, SignalTouch),
+	}
+	if r.st == nil {
+		facts := in.Facts
+		facts.Status = domain.StatusOpen
+		facts.Stage = domain.StageDraft
+		r.st = &CaseState{Facts: facts, Clocks: map[domain.Stage]*Clock{}}
+	}
+	r.in.State = nil
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (CaseState, error) { return *r.st, nil }); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// now is the workflow's deterministic clock.
+func (r *caseRun) now() time.Time { return workflow.Now(r.ctx).UTC() }
+
+// days converts a number of calendar days into time on this case's calendar.
+func (r *caseRun) days(n int) time.Duration { return r.in.Calendar.CalendarDays(n) }
+
+// activityCtx returns a context with the timeouts and retries every store activity uses:
+// retried until the store answers, since a case must not fail because a database blinked.
+func (r *caseRun) activityCtx(timeout time.Duration) workflow.Context {
+	return workflow.WithActivityOptions(r.ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: timeout,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:    time.Second,
+			BackoffCoefficient: 2,
+			MaximumInterval:    time.Minute,
+		},
+	})
+}
+
+// projection derives the case row from the state.
+func (r *caseRun) projection() activities.Projection {
+	st := r.st
+	p := activities.Projection{
+		Stage:              st.Facts.Stage,
+		Status:             st.Facts.Status,
+		AssigneeRole:       assigneeRole(st.Facts.Stage, r.in.FiledBy),
+		ProvincialReviewer: st.Facts.ProvincialReviewer,
+		Extended:           st.Facts.Extended,
+	}
+	if st.Facts.Status != domain.StatusOpen {
+		p.AssigneeRole = ""
+		return p
+	}
+	if c := st.Clocks[st.Facts.Stage]; c != nil && c.Running() {
+		due := c.Due(r.in.Calendar)
+		p.DueAt, p.Breached = &due, c.Breached
+	} else if !st.Deadline.IsZero() {
+		due := st.Deadline
+		p.DueAt = &due
+	}
+	if st.Facts.Stage == domain.StageSupplement {
+		if c := st.Clocks[st.ReturnTo]; c != nil {
+			p.Paused, p.Breached = true, c.Breached
+		}
+	}
+	return p
+}
+
+// record writes the projection and one timeline event, keyed so it is written once.
+func (r *caseRun) record(ev activities.Event) error {
+	r.st.Seq++
+	if ev.At.IsZero() {
+		ev.At = r.now()
+	}
+	if ev.FromStage == "" {
+		ev.FromStage = r.st.Facts.Stage
+	}
+	if ev.ToStage == "" {
+		ev.ToStage = r.st.Facts.Stage
+	}
+	if ev.ActorRole == "" && ev.ActorSub == "" {
+		ev.ActorSub = "certflow"
+	}
+	key := fmt.Sprintf("wf-%d", r.st.Seq)
+	if ev.DecisionID != "" {
+		key = "d-" + ev.DecisionID
+	}
+	rec := activities.TransitionRecord{
+		CaseID:     r.in.CaseID,
+		Key:        key,
+		Projection: r.projection(),
+		Event:      ev,
+	}
+	if err := workflow.ExecuteActivity(r.activityCtx(30*time.Second), acts.RecordTransition, rec).Get(r.ctx, nil); err != nil {
+		return err
+	}
+	return r.upsertSearchAttributes(rec.Projection)
+}
+
+// upsertSearchAttributes keeps the operators' view in Temporal current.
+func (r *caseRun) upsertSearchAttributes(p activities.Projection) error {
+	updates := []temporal.SearchAttributeUpdate{
+		saCaseType.ValueSet(string(r.in.Type)),
+		saCaseStage.ValueSet(string(p.Stage)),
+		saCaseStatus.ValueSet(string(p.Status)),
+		saProvince.ValueSet(r.st.Facts.Province),
+	}
+	if p.DueAt != nil {
+		updates = append(updates, saSLADue.ValueSet(*p.DueAt))
+	} else {
+		updates = append(updates, saSLADue.ValueUnset())
+	}
+	return workflow.UpsertTypedSearchAttributes(r.ctx, updates...)
+}
+
+// moveTo changes stage and records why.
+func (r *caseRun) moveTo(to domain.Stage, ev activities.Event) error {
+	ev.FromStage, ev.ToStage = r.st.Facts.Stage, to
+	r.st.Facts.Stage = to
+	return r.record(ev)
+}
+
+// close ends the case with a status.
+func (r *caseRun) close(status domain.Status, ev activities.Event) error {
+	r.st.Facts.Status = status
+	r.st.Deadline = time.Time{}
+	return r.moveTo(domain.StageClosed, ev)
+}
+
+// decisionEvent turns an accepted decision into its timeline entry.
+func decisionEvent(d Decision) activities.Event {
+	return activities.Event{
+		ActorSub:    d.Principal.Subject,
+		ActorRole:   d.Principal.Role,
+		Action:      string(d.Action),
+		Comment:     d.Comment,
+		EvidenceIDs: d.EvidenceIDs,
+		At:          d.At,
+		DecisionID:  d.ID,
+	}
+}
+
+// systemEvent is a timeline entry written by certflow itself.
+func systemEvent(action, comment string) activities.Event {
+	return activities.Event{ActorSub: "certflow", Action: action, Comment: comment}
+}
+
+// refuse records a decision the workflow would not take, instead of dropping it silently.
+func (r *caseRun) refuse(d Decision, why error) error {
+	ev := decisionEvent(d)
+	ev.Action = "refused_" + string(d.Action)
+	ev.Comment = why.Error()
+	return r.record(ev)
+}
+
+// wait says what ends a wait besides an accepted decision.
+type wait struct {
+	// clock, when set, sends a reminder before its deadline and escalates when it passes.
+	clock *Clock
+	// clockEndsWait makes the clock's deadline end the wait instead of escalating.
+	clockEndsWait bool
+	// deadline, when set, ends the wait (st.Deadline).
+	deadline bool
+	// touchExtends moves the deadline on a touch signal (draft activity).
+	touchExtends time.Duration
+}
+
+// next is the earliest timed thing a wait is watching.
+type next struct {
+	at   time.Time
+	kind string
+}
+
+// nextTimed finds the earliest pending timer of a wait.
+func (r *caseRun) nextTimed(w wait) (next, bool) {
+	var n next
+	consider := func(at time.Time, kind string) {
+		if n.kind == "" || at.Before(n.at) {
+			n = next{at: at, kind: kind}
+		}
+	}
+	if w.deadline && !r.st.Deadline.IsZero() {
+		consider(r.st.Deadline, "deadline")
+	}
+	if c := w.clock; c != nil && c.Running() {
+		lead := r.in.Calendar.WorkingDays(r.in.Policy.ReminderDays)
+		if !c.Reminded && lead > 0 {
+			consider(c.RemindAt(r.in.Calendar, lead), "remind")
+		}
+		if w.clockEndsWait {
+			consider(c.Due(r.in.Calendar), "deadline")
+		} else if !c.Breached {
+			consider(c.Due(r.in.Calendar), "breach")
+		}
+	}
+	return n, n.kind != ""
+}
+
+// await waits for a decision the rule accepts in the current stage. It returns false when
+// the wait's deadline passed first. Refused decisions are recorded and the wait goes on.
+func (r *caseRun) await(w wait) (Decision, bool, error) {
+	for {
+		if len(r.st.Pending) > 0 {
+			d := r.st.Pending[0]
+			r.st.Pending = r.st.Pending[1:]
+			if err := domain.CheckDecision(r.st.Facts, d.Principal, d.Action, d.Comment); err != nil {
+				if err := r.refuse(d, err); err != nil {
+					return Decision{}, false, err
+				}
+				continue
+			}
+			return d, true, nil
+		}
+		if workflow.GetInfo(r.ctx).GetContinueAsNewSuggested() {
+			return Decision{}, false, errContinueAsNew
+		}
+		n, timed := r.nextTimed(w)
+		now := r.now()
+		if timed && !n.at.After(now) {
+			done, err := r.fire(n.kind, w)
+			if done || err != nil {
+				return Decision{}, false, err
+			}
+			continue
+		}
+		timerCtx, cancel := workflow.WithCancel(r.ctx)
+		fired, touched := false, false
+		sel := workflow.NewSelector(r.ctx)
+		sel.AddReceive(r.decisions, func(c workflow.ReceiveChannel, _ bool) {
+			var d Decision
+			c.Receive(r.ctx, &d)
+			r.st.Pending = append(r.st.Pending, d)
+		})
+		sel.AddReceive(r.touches, func(c workflow.ReceiveChannel, _ bool) {
+			c.Receive(r.ctx, nil)
+			touched = true
+		})
+		if timed {
+			sel.AddFuture(workflow.NewTimer(timerCtx, n.at.Sub(now)), func(workflow.Future) { fired = true })
+		}
+		sel.Select(r.ctx)
+		cancel()
+		if touched && w.touchExtends > 0 {
+			r.st.Deadline = r.now().Add(w.touchExtends)
+		}
+		if fired {
+			done, err := r.fire(n.kind, w)
+			if done || err != nil {
+				return Decision{}, false, err
+			}
+		}
+	}
+}
+
+// fire handles a timer: a reminder, an escalation, or the end of the wait (done).
+func (r *caseRun) fire(kind string, w wait) (done bool, err error) {
+	stage := r.st.Facts.Stage
+	role := assigneeRole(stage, r.in.FiledBy)
+	switch kind {
+	case "remind":
+		w.clock.Reminded = true
+		due := w.clock.Due(r.in.Calendar).Format(time.RFC3339)
+		msg := fmt.Sprintf("case %s waits in %s; its deadline is %s", r.in.Number, stage, due)
+		if err := r.notify("reminder", role, msg); err != nil {
+			return false, err
+		}
+		return false, r.record(systemEvent("sla_reminder", "reminder sent to "+string(role)+": deadline "+due))
+	case "breach":
+		w.clock.Breached = true
+		msg := fmt.Sprintf("case %s passed its %s deadline and still waits for a %s", r.in.Number, stage, role)
+		if err := r.notify("escalation", domain.RoleSupervisor, msg); err != nil {
+			return false, err
+		}
+		return false, r.record(systemEvent("sla_breached", "deadline passed; escalated to supervisors; the case keeps waiting for its decision"))
+	default:
+		return true, nil
+	}
+}
+
+// notify sends a notification through the store, keyed by the case's next timeline number.
+func (r *caseRun) notify(kind string, role domain.Role, msg string) error {
+	n := activities.Notification{
+		CaseID:  r.in.CaseID,
+		Key:     fmt.Sprintf("wf-%d-%s", r.st.Seq+1, kind),
+		Kind:    kind,
+		Role:    role,
+		Message: msg,
+		At:      r.now(),
+	}
+	return workflow.ExecuteActivity(r.activityCtx(30*time.Second), acts.Notify, n).Get(r.ctx, nil)
+}
+
+// drainClosed records any decision that arrived after the case closed as refused, so none is
+// lost silently, then waits for handlers to finish.
+func (r *caseRun) drainClosed() error {
+	for {
+		var d Decision
+		if len(r.st.Pending) > 0 {
+			d = r.st.Pending[0]
+			r.st.Pending = r.st.Pending[1:]
+		} else if !r.decisions.ReceiveAsync(&d) {
+			break
+		}
+		if err := r.refuse(d, domain.CheckDecision(r.st.Facts, d.Principal, d.Action, d.Comment)); err != nil {
+			return err
+		}
+	}
+	for r.touches.ReceiveAsync(nil) {
+	}
+	return workflow.Await(r.ctx, func() bool { return workflow.AllHandlersFinished(r.ctx) })
+}
+
+// drainForContinue moves buffered signals into the state before continuing as new.
+func (r *caseRun) drainForContinue() {
+	for {
+		var d Decision
+		if !r.decisions.ReceiveAsync(&d) {
+			break
+		}
+		r.st.Pending = append(r.st.Pending, d)
+	}
+}

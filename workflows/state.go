@@ -1,0 +1,68 @@
+package workflows
+
+import (
+	"time"
+
+	"certflow/activities"
+	"certflow/calendar"
+	"certflow/domain"
+)
+
+// CaseInput starts a case workflow. Policy and Calendar travel with it so that a replay of an
+// old history sees the numbers and holidays the case started with.
+type CaseInput struct {
+	CaseID   string          `json:"case_id"`
+	Number   string          `json:"number"`
+	Type     domain.CaseType `json:"type"`
+	Level    int             `json:"level"`
+	FiledBy  domain.Role     `json:"filed_by"`
+	Facts    domain.CaseFacts
+	Policy   domain.Policy     `json:"policy"`
+	Calendar calendar.Calendar `json:"calendar"`
+	// State is set when the workflow continues as new; the case resumes where it was.
+	State *CaseState `json:"state,omitempty"`
+}
+
+// CaseState is a case's process state: everything the workflow needs to carry on, and
+// nothing it could derive.
+type CaseState struct {
+	Facts domain.CaseFacts `json:"facts"`
+	// Clocks are the SLA clocks of the review stages, kept across supplement loops.
+	Clocks map[domain.Stage]*Clock `json:"clocks"`
+	// ReturnTo is the stage a supplement answer goes back to.
+	ReturnTo domain.Stage `json:"return_to,omitempty"`
+	// Reasons say why the case waits on the applicant.
+	Reasons []string `json:"reasons,omitempty"`
+	// Deadline ends the current wait when no SLA clock governs it: draft abandonment,
+	// supplement window, end of public notice.
+	Deadline time.Time `json:"deadline,omitempty"`
+	// NoticeLeft is the public notice time still to run (an objection pauses it).
+	NoticeLeft time.Duration `json:"notice_left"`
+	// Seq numbers the timeline entries the workflow writes, keying them for idempotency.
+	Seq int `json:"seq"`
+	// Pending holds decisions received but not yet handled (kept across continue-as-new).
+	Pending []Decision `json:"pending,omitempty"`
+	// Registration is set once issued.
+	Registration *activities.IssueResult `json:"registration,omitempty"`
+}
+
+// Outcome is what a finished case workflow returns.
+type Outcome struct {
+	Status             domain.Status `json:"status"`
+	RegistrationNumber string        `json:"registration_number,omitempty"`
+}
+
+// assigneeRole says whose move it is in a stage.
+func assigneeRole(stage domain.Stage, filedBy domain.Role) domain.Role {
+	switch stage {
+	case domain.StageDraft, domain.StageSupplement:
+		return filedBy
+	case domain.StageEnterpriseConfirmation:
+		return domain.RoleEnterprise
+	case domain.StageProvincialReview, domain.StageObjectionReview:
+		return domain.RoleProvincialReviewer
+	case domain.StageMinistryReview:
+		return domain.RoleMinistryReviewer
+	}
+	return ""
+}
