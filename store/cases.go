@@ -81,7 +81,7 @@ func (s *Store) GetCase(ctx context.Context, id string, sc Scope) (*Case, error)
 		return nil, ErrNotFound
 	}
 	c := new(Case)
-	err := sc.apply(s.DB.NewSelect().Model(c).ModelTableExpr("cases AS c").Where("c.id = ?", id)).Scan(ctx)
+	err := sc.apply(s.DB.NewSelect().Model(c).Where("c.id = ?", id)).Scan(ctx)
 	return c, notFound(err)
 }
 
@@ -105,7 +105,7 @@ func (s *Store) ListCases(ctx context.Context, sc Scope, f CaseFilter) ([]Case, 
 		f.Limit = 20
 	}
 	var cases []Case
-	q := sc.apply(s.DB.NewSelect().Model(&cases).ModelTableExpr("cases AS c"))
+	q := sc.apply(s.DB.NewSelect().Model(&cases))
 	if f.Type != "" {
 		q = q.Where("c.type = ?", f.Type)
 	}

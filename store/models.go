@@ -53,7 +53,7 @@ type BadRecord struct {
 // Case is the projection of one case, written by the workflow's activities on every
 // transition (and first by the API when the case is created).
 type Case struct {
-	bun.BaseModel      `bun:"table:cases"`
+	bun.BaseModel      `bun:"table:cases,alias:c"`
 	ID                 string     `bun:"id,pk,type:uuid"`
 	Number             string     `bun:"number"`
 	Type               string     `bun:"type"`

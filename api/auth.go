@@ -1,0 +1,62 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"certflow/domain"
+	"certflow/store"
+)
+
+const principalKey = "certflow.principal"
+
+// authenticate verifies the bearer token and stores the principal on the request. An
+// applicant's resident-ID claim is resolved to their registry id here, so nothing further
+// handles the plain number.
+func (s *Server) authenticate(c *gin.Context) {
+	h := c.GetHeader("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || strings.TrimSpace(token) == "" {
+		c.Header("WWW-Authenticate", `Bearer realm="certflow"`)
+		fail(c, http.StatusUnauthorized, "unauthenticated", "a bearer token is required (Authorization: Bearer <token>)")
+		return
+	}
+	claims, err := ParseToken(s.JWTSecret, strings.TrimSpace(token))
+	if err != nil {
+		c.Header("WWW-Authenticate", `Bearer realm="certflow", error="invalid_token"`)
+		fail(c, http.StatusUnauthorized, "invalid_token", "the bearer token is not valid: "+err.Error())
+		return
+	}
+	p := domain.Principal{
+		Subject:    claims.Subject,
+		Role:       claims.Role,
+		Enterprise: claims.Enterprise,
+		Province:   claims.Province,
+	}
+	if p.Role == domain.RoleApplicant {
+		prac, err := s.Store.PractitionerByIDNumber(c, claims.Practitioner)
+		switch {
+		case err == nil:
+			p.PractitionerID = prac.ID
+		case !errors.Is(err, store.ErrNotFound):
+			s.internal(c, err)
+			return
+		}
+	}
+	c.Set(principalKey, p)
+	c.Set("certflow.practitioner_claim", claims.Practitioner)
+	c.Next()
+}
+
+// principal returns the authenticated principal of the request.
+func principal(c *gin.Context) domain.Principal {
+	return c.MustGet(principalKey).(domain.Principal)
+}
+
+// practitionerClaim returns an applicant's resident-ID claim.
+func practitionerClaim(c *gin.Context) string {
+	return c.GetString("certflow.practitioner_claim")
+}

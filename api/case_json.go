@@ -1,0 +1,144 @@
+package api
+
+import (
+	"context"
+	"time"
+
+	"certflow/domain"
+	"certflow/store"
+)
+
+// slaJSON is a case's deadline as the API shows it.
+type slaJSON struct {
+	DueAt    *time.Time `json:"due_at"`
+	Paused   bool       `json:"paused"`
+	Breached bool       `json:"breached"`
+}
+
+// caseSummary is a case in lists.
+type caseSummary struct {
+	ID             string    `json:"id"`
+	Number         string    `json:"number"`
+	Type           string    `json:"type"`
+	Status         string    `json:"status"`
+	Stage          string    `json:"stage"`
+	Level          int       `json:"level"`
+	Specialty      string    `json:"specialty"`
+	Province       string    `json:"province"`
+	EnterpriseUSCC string    `json:"enterprise_uscc"`
+	PractitionerID string    `json:"practitioner_id"`
+	AssigneeRole   string    `json:"assignee_role"`
+	SLA            slaJSON   `json:"sla"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
+}
+
+func summarize(c *store.Case) caseSummary {
+	due := c.SLADueAt
+	if due != nil {
+		t := due.UTC()
+		due = &t
+	}
+	return caseSummary{
+		ID: c.ID, Number: c.Number, Type: c.Type, Status: c.Status, Stage: c.Stage, Level: c.Level,
+		Specialty: c.Specialty, Province: c.Province, EnterpriseUSCC: c.EnterpriseUSCC,
+		PractitionerID: c.PractitionerID, AssigneeRole: c.AssigneeRole,
+		SLA:       slaJSON{DueAt: due, Paused: c.SLAPaused, Breached: c.SLABreached},
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+}
+
+type partyJSON struct {
+	ID             string `json:"id,omitempty"`
+	USCC           string `json:"uscc,omitempty"`
+	Name           string `json:"name"`
+	IDNumberMasked string `json:"id_number_masked,omitempty"`
+}
+
+type evidenceJSON struct {
+	ID          string    `json:"id"`
+	Kind        string    `json:"kind"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	ContentType string    `json:"content_type"`
+	Filename    string    `json:"filename"`
+	UploadedBy  string    `json:"uploaded_by"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+func toEvidenceJSON(e *store.Evidence) evidenceJSON {
+	return evidenceJSON{ID: e.ID, Kind: e.Kind, SHA256: e.SHA256, Size: e.Size, ContentType: e.ContentType,
+		Filename: e.Filename, UploadedBy: e.UploadedBy, CreatedAt: e.CreatedAt.UTC()}
+}
+
+type eventJSON struct {
+	Actor       string    `json:"actor"`
+	Role        string    `json:"role"`
+	Action      string    `json:"action"`
+	FromStage   string    `json:"from_stage"`
+	ToStage     string    `json:"to_stage"`
+	Comment     string    `json:"comment"`
+	EvidenceIDs []string  `json:"evidence_ids"`
+	At          time.Time `json:"at"`
+}
+
+type registrationJSON struct {
+	Number    string `json:"registration_number"`
+	Level     int    `json:"level"`
+	Specialty string `json:"specialty"`
+	ValidFrom string `json:"valid_from"`
+	ValidTo   string `json:"valid_to"`
+	Status    string `json:"status"`
+}
+
+// caseDetail is one case with its parties, evidence, timeline and what the caller may do.
+type caseDetail struct {
+	caseSummary
+	Practitioner   partyJSON         `json:"practitioner"`
+	Enterprise     partyJSON         `json:"enterprise"`
+	Evidence       []evidenceJSON    `json:"evidence"`
+	Events         []eventJSON       `json:"events"`
+	Registration   *registrationJSON `json:"registration,omitempty"`
+	AllowedActions []domain.Action   `json:"allowed_actions"`
+}
+
+// detail loads everything GET /cases/{id} shows.
+func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) (*caseDetail, error) {
+	d := &caseDetail{caseSummary: summarize(c), Evidence: []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
+	prac, err := s.Store.GetPractitioner(ctx, c.PractitionerID)
+	if err != nil {
+		return nil, err
+	}
+	d.Practitioner = partyJSON{ID: prac.ID, Name: prac.Name, IDNumberMasked: prac.IDNumberMasked}
+	ent, err := s.Store.GetEnterprise(ctx, c.EnterpriseUSCC)
+	if err != nil {
+		return nil, err
+	}
+	d.Enterprise = partyJSON{USCC: ent.USCC, Name: ent.Name}
+	evs, err := s.Store.CaseEvidence(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range evs {
+		d.Evidence = append(d.Evidence, toEvidenceJSON(&evs[i]))
+	}
+	events, err := s.Store.CaseEvents(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		d.Events = append(d.Events, eventJSON{Actor: e.ActorSub, Role: e.ActorRole, Action: e.Action, FromStage: e.FromStage,
+			ToStage: e.ToStage, Comment: e.Comment, EvidenceIDs: e.EvidenceIDs, At: e.At.UTC()})
+	}
+	if reg, err := s.Store.RegistrationOfCase(ctx, c.ID); err == nil {
+		d.Registration = &registrationJSON{Number: reg.Number, Level: reg.Level, Specialty: reg.Specialty,
+			ValidFrom: reg.ValidFrom.Format(time.DateOnly), ValidTo: reg.ValidTo.Format(time.DateOnly), Status: reg.Status}
+	}
+	facts := factsOf(c)
+	for _, a := range domain.AllowedActions(facts.Stage) {
+		if domain.CheckDecision(facts, p, a, "reason") == nil {
+			d.AllowedActions = append(d.AllowedActions, a)
+		}
+	}
+	return d, nil
+}

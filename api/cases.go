@@ -1,0 +1,216 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"certflow/domain"
+	"certflow/store"
+	"certflow/workflows"
+)
+
+type createCaseRequest struct {
+	Type           string `json:"type"`
+	PractitionerID string `json:"practitioner_id"`
+	EnterpriseUSCC string `json:"enterprise_uscc"`
+	Specialty      string `json:"specialty"`
+}
+
+// createCase opens a case and starts its workflow; the Idempotency-Key header maps to exactly
+// one case per filer.
+func (s *Server) createCase(c *gin.Context) {
+	p := principal(c)
+	if p.Role != domain.RoleApplicant && p.Role != domain.RoleEnterprise {
+		fail(c, http.StatusForbidden, "forbidden", "only applicants and enterprises may file cases")
+		return
+	}
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		fail(c, http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key must be at most 200 characters")
+		return
+	}
+	var req createCaseRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	req.EnterpriseUSCC = strings.ToUpper(strings.TrimSpace(req.EnterpriseUSCC))
+	if req.Type != string(domain.CaseRegistration) {
+		invalid(c, []FieldError{{"type", `must be "registration"`}})
+		return
+	}
+	if !canFileCase(p, req.PractitionerID, req.EnterpriseUSCC) {
+		fail(c, http.StatusForbidden, "forbidden", "you may file cases only for yourself or for your own enterprise")
+		return
+	}
+	prac, err := s.Store.GetPractitioner(c, req.PractitionerID)
+	if errors.Is(err, store.ErrNotFound) {
+		invalid(c, []FieldError{{"practitioner_id", "no such practitioner"}})
+		return
+	} else if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if ok, err := s.canSeePractitioner(c, p, prac); err != nil {
+		s.internal(c, err)
+		return
+	} else if !ok && p.Role != domain.RoleEnterprise {
+		invalid(c, []FieldError{{"practitioner_id", "no such practitioner"}})
+		return
+	}
+	ent, err := s.Store.GetEnterprise(c, req.EnterpriseUSCC)
+	if errors.Is(err, store.ErrNotFound) {
+		invalid(c, []FieldError{{"enterprise_uscc", "no enterprise with this credit code is registered"}})
+		return
+	} else if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if req.Specialty != prac.Specialty || !domain.ValidSpecialty(prac.Level, req.Specialty) {
+		invalid(c, []FieldError{{"specialty", "must be the specialty of the practitioner's qualification (" + prac.Specialty + ")"}})
+		return
+	}
+	row := &store.Case{
+		Type: req.Type, Stage: string(domain.StageDraft), Status: string(domain.StatusOpen),
+		Level: prac.Level, Specialty: req.Specialty, EnterpriseUSCC: ent.USCC, PractitionerID: prac.ID,
+		Province: ent.ProvinceCode, FiledByRole: string(p.Role), FiledBySub: p.Subject,
+		AssigneeRole: string(p.Role),
+	}
+	if key != "" {
+		row.IdempotencyKey = &key
+	}
+	started := false
+	out, created, err := s.Store.CreateCase(c, row, func(cs *store.Case) error {
+		if err := s.startWorkflow(c, cs); err != nil {
+			return err
+		}
+		started = true
+		return nil
+	})
+	if err != nil {
+		if started { // the row did not commit: do not leave a workflow without its case
+			_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(c), row.ID, "", "case record was not written")
+		}
+		s.internal(c, err)
+		return
+	}
+	if !created {
+		if out.PractitionerID != req.PractitionerID || out.EnterpriseUSCC != req.EnterpriseUSCC || out.Specialty != req.Specialty {
+			fail(c, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was already used for a different case")
+			return
+		}
+		c.Header("Idempotent-Replayed", "true")
+	}
+	d, err := s.detail(c, p, out)
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, d)
+}
+
+// startWorkflow starts the case's workflow; the workflow ID is the case ID.
+func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
+	in := workflows.CaseInput{
+		CaseID: cs.ID, Number: cs.Number, Type: domain.CaseType(cs.Type), Level: cs.Level,
+		FiledBy: domain.Role(cs.FiledByRole),
+		Facts: domain.CaseFacts{EnterpriseUSCC: cs.EnterpriseUSCC, PractitionerID: cs.PractitionerID,
+			Province: cs.Province},
+		Policy:   s.Policies[domain.CaseType(cs.Type)],
+		Calendar: s.Calendar,
+	}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID:                       cs.ID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			temporal.NewSearchAttributeKeyKeyword("CaseType").ValueSet(cs.Type),
+			temporal.NewSearchAttributeKeyKeyword("CaseStage").ValueSet(cs.Stage),
+			temporal.NewSearchAttributeKeyKeyword("CaseStatus").ValueSet(cs.Status),
+			temporal.NewSearchAttributeKeyKeyword("Province").ValueSet(cs.Province),
+		),
+	}, workflows.Registration, in)
+	return err
+}
+
+// getCase shows one case within scope.
+func (s *Server) getCase(c *gin.Context) {
+	p := principal(c)
+	cs, err := s.Store.GetCase(c, c.Param("id"), caseScope(p))
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(c, "case")
+		return
+	} else if err != nil {
+		s.internal(c, err)
+		return
+	}
+	d, err := s.detail(c, p, cs)
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, d)
+}
+
+// listCases lists cases in scope with filters and cursor pagination.
+func (s *Server) listCases(c *gin.Context) {
+	p := principal(c)
+	f := store.CaseFilter{Type: c.Query("type"), Status: c.Query("status"), Stage: c.Query("stage"),
+		Cursor: c.Query("cursor"), Now: s.Now()}
+	var errs []FieldError
+	if f.Type != "" && f.Type != string(domain.CaseRegistration) {
+		errs = append(errs, FieldError{"type", `must be "registration"`})
+	}
+	if f.Status != "" && !domain.Status(f.Status).Valid() {
+		errs = append(errs, FieldError{"status", "unknown status"})
+	}
+	if f.Stage != "" && !domain.Stage(f.Stage).Valid() {
+		errs = append(errs, FieldError{"stage", "unknown stage"})
+	}
+	if v := c.Query("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, FieldError{"overdue", "must be true or false"})
+		}
+		f.Overdue = b
+	}
+	switch c.Query("assignee") {
+	case "":
+	case "me":
+		f.AssigneeRole, f.AssigneeSub = string(p.Role), p.Subject
+	default:
+		errs = append(errs, FieldError{"assignee", `only "me" is supported`})
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			errs = append(errs, FieldError{"limit", "must be a number from 1 to 100"})
+		}
+		f.Limit = n
+	}
+	if len(errs) > 0 {
+		invalid(c, errs)
+		return
+	}
+	cases, next, err := s.Store.ListCases(c, caseScope(p), f)
+	if errors.Is(err, store.ErrBadCursor) {
+		invalid(c, []FieldError{{"cursor", "not a cursor this API returned"}})
+		return
+	} else if err != nil {
+		s.internal(c, err)
+		return
+	}
+	items := make([]caseSummary, len(cases))
+	for i := range cases {
+		items[i] = summarize(&cases[i])
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}

@@ -1,0 +1,409 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/golang-jwt/jwt/v5"
+
+	"certflow/domain"
+	"certflow/ident"
+)
+
+// loadTestOpenAPI loads the document once per test.
+func loadTestOpenAPI(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := LoadOpenAPI(context.Background())
+	if err != nil {
+		t.Fatalf("LoadOpenAPI: %v", err)
+	}
+	return doc
+}
+
+func TestOpenAPIDocumentValidates(t *testing.T) {
+	doc := loadTestOpenAPI(t)
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
+	}
+	if doc.Info == nil || doc.Info.Title != "certflow" || doc.Info.Version != "1.0.0" {
+		t.Errorf("info = %+v, want title certflow, version 1.0.0", doc.Info)
+	}
+	if !slices.Equal(OpenAPIDocument(), openapiYAML) {
+		t.Error("OpenAPIDocument does not return the embedded document")
+	}
+}
+
+var ginParam = regexp.MustCompile(`[:*]([A-Za-z0-9_]+)`)
+
+// openAPIPath turns a Gin path (/cases/:id) into its OpenAPI form (/cases/{id}).
+func openAPIPath(ginPath string) string {
+	return ginParam.ReplaceAllString(ginPath, "{$1}")
+}
+
+// TestOpenAPIMatchesRouter fails for each route without an operation and each operation
+// without a route.
+func TestOpenAPIMatchesRouter(t *testing.T) {
+	doc := loadTestOpenAPI(t)
+	router := (&Server{}).Router()
+
+	routes := map[string]bool{}
+	for _, r := range router.Routes() {
+		routes[r.Method+" "+openAPIPath(r.Path)] = true
+	}
+	ops := map[string]bool{}
+	for path, item := range doc.Paths.Map() {
+		for method := range item.Operations() {
+			ops[strings.ToUpper(method)+" "+path] = true
+		}
+	}
+	var missing, extra []string
+	for r := range routes {
+		if !ops[r] {
+			missing = append(missing, r)
+		}
+	}
+	for op := range ops {
+		if !routes[op] {
+			extra = append(extra, op)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	for _, r := range missing {
+		t.Errorf("route %s has no operation in openapi.yaml", r)
+	}
+	for _, op := range extra {
+		t.Errorf("openapi.yaml documents %s, which Router() does not serve", op)
+	}
+	if len(routes) == 0 {
+		t.Error("Router() has no routes")
+	}
+}
+
+// TestOpenAPIOperations checks what every operation must say: an id, a description, the
+// right security, and the error statuses the shared middleware and helpers can produce.
+func TestOpenAPIOperations(t *testing.T) {
+	doc := loadTestOpenAPI(t)
+	public := map[string]bool{"/api/v1/openapi.yaml": true}
+	ids := map[string]string{}
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			name := method + " " + path
+			if op.OperationID == "" {
+				t.Errorf("%s has no operationId", name)
+			} else if other, dup := ids[op.OperationID]; dup {
+				t.Errorf("%s and %s share operationId %s", name, other, op.OperationID)
+			}
+			ids[op.OperationID] = name
+			if strings.TrimSpace(op.Description) == "" {
+				t.Errorf("%s has no description", name)
+			}
+			security := doc.Security
+			if op.Security != nil {
+				security = *op.Security
+			}
+			wantAuth := strings.HasPrefix(path, "/api/v1/") && !public[path] && !strings.HasPrefix(path, "/api/v1/public/")
+			hasAuth := false
+			for _, req := range security {
+				if _, ok := req["bearerAuth"]; ok {
+					hasAuth = true
+				}
+			}
+			if hasAuth != wantAuth {
+				t.Errorf("%s: bearerAuth required = %v, want %v", name, hasAuth, wantAuth)
+			}
+			if wantAuth {
+				for _, status := range []int{401, 500} {
+					if op.Responses.Status(status) == nil {
+						t.Errorf("%s is authenticated but does not document %d", name, status)
+					}
+				}
+			} else if op.Responses.Status(401) != nil {
+				t.Errorf("%s needs no token but documents 401", name)
+			}
+			if op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil {
+				for _, status := range []int{400, 415} {
+					if op.Responses.Status(status) == nil {
+						t.Errorf("%s takes JSON but does not document %d", name, status)
+					}
+				}
+			}
+			for code, resp := range op.Responses.Map() {
+				// readyz reports its 503 as the same JSON map as its 200, by design.
+				if code >= "400" && name != "GET /readyz" {
+					if resp.Value.Content.Get("application/problem+json") == nil {
+						t.Errorf("%s: response %s is not application/problem+json", name, code)
+					}
+				}
+			}
+		}
+	}
+}
+
+func enumOf(t *testing.T, doc *openapi3.T, schema string) []string {
+	t.Helper()
+	ref := doc.Components.Schemas[schema]
+	if ref == nil || ref.Value == nil {
+		t.Fatalf("no schema %s", schema)
+	}
+	var out []string
+	for _, v := range ref.Value.Enum {
+		out = append(out, fmt.Sprint(v))
+	}
+	return out
+}
+
+func strs[T ~string](in []T) []string {
+	out := make([]string, len(in))
+	for i, v := range in {
+		out[i] = string(v)
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b)) && len(a) == len(b)
+}
+
+// TestOpenAPIEnumsMatchDomain keeps the document's enums equal to the domain's values.
+func TestOpenAPIEnumsMatchDomain(t *testing.T) {
+	doc := loadTestOpenAPI(t)
+	specialties := append(domain.Specialties(1), domain.Specialties(2)...)
+	slices.Sort(specialties)
+	specialties = slices.Compact(specialties)
+	checks := []struct {
+		schema string
+		want   []string
+	}{
+		{"CaseType", []string{string(domain.CaseRegistration)}},
+		{"Stage", strs(domain.Stages)},
+		{"Status", strs(domain.Statuses)},
+		{"Action", strs(domain.Actions)},
+		{"Role", strs(domain.Roles)},
+		{"AssigneeRole", append([]string{""}, strs(domain.Roles)...)},
+		{"EvidenceKind", EvidenceKinds},
+		{"Level", []string{"1", "2"}},
+		{"Specialty", specialties},
+	}
+	for _, c := range checks {
+		if got := enumOf(t, doc, c.schema); !sameSet(got, c.want) {
+			t.Errorf("schema %s enum = %q, domain has %q", c.schema, got, c.want)
+		}
+	}
+	var eventRoles []string
+	for _, v := range doc.Components.Schemas["Event"].Value.Properties["role"].Value.Enum {
+		eventRoles = append(eventRoles, fmt.Sprint(v))
+	}
+	if want := append([]string{""}, strs(domain.Roles)...); !sameSet(eventRoles, want) {
+		t.Errorf("Event.role enum = %q, want %q", eventRoles, want)
+	}
+}
+
+const testJWTSecret = "openapi-test-secret"
+
+func testToken(t *testing.T, c Claims) string {
+	t.Helper()
+	tok, err := IssueToken([]byte(testJWTSecret), c, time.Hour)
+	if err != nil {
+		t.Fatalf("IssueToken: %v", err)
+	}
+	return tok
+}
+
+func testUSCC(t *testing.T) string {
+	t.Helper()
+	const first17 = "91110108MA01ABCDE"
+	check, err := ident.USCCCheckChar(first17)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return first17 + string(check)
+}
+
+// TestOpenAPIResponses sends requests that need no backend through the real router and
+// checks each response against the document with CheckResponse.
+func TestOpenAPIResponses(t *testing.T) {
+	ctx := context.Background()
+	doc := loadTestOpenAPI(t)
+	router := (&Server{JWTSecret: []byte(testJWTSecret)}).Router()
+
+	ministry := "Bearer " + testToken(t, Claims{Role: domain.RoleMinistryReviewer,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "ministry-1"}})
+	enterprise := "Bearer " + testToken(t, Claims{Role: domain.RoleEnterprise, Enterprise: testUSCC(t),
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "enterprise-1"}})
+	foreign, err := IssueToken([]byte("another secret"), Claims{Role: domain.RoleAdmin,
+		RegisteredClaims: jwt.RegisteredClaims{Subject: "admin-1"}}, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caseID := "0b9d3a52-8a3c-4f3e-9a51-2f8d8c1e7b10"
+	const jsonCT = "application/json"
+
+	cases := []struct {
+		name        string
+		method      string
+		target      string
+		auth        string
+		contentType string
+		header      map[string]string
+		body        string
+		status      int
+		code        string // the problem code, for errors
+	}{
+		{name: "healthz", method: "GET", target: "/healthz", status: 200},
+		{name: "openapi document", method: "GET", target: "/api/v1/openapi.yaml", status: 200},
+		{name: "metrics", method: "GET", target: "/metrics", status: 200},
+		{name: "no token", method: "GET", target: "/api/v1/cases", status: 401, code: "unauthenticated"},
+		{name: "garbage token", method: "GET", target: "/api/v1/cases", auth: "Bearer not-a-jwt", status: 401, code: "invalid_token"},
+		{name: "foreign token", method: "GET", target: "/api/v1/cases/" + caseID, auth: "Bearer " + foreign, status: 401, code: "invalid_token"},
+		{name: "action malformed JSON", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":`, status: 400, code: "malformed_json"},
+		{name: "action unknown field", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"approve","verdict":"yes"}`, status: 400, code: "malformed_json"},
+		{name: "action not JSON", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: "text/plain", body: `approve`, status: 415, code: "unsupported_media_type"},
+		{name: "action unknown", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"dance"}`, status: 422, code: domain.CodeUnknownAction},
+		{name: "action comment too long", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"reject","comment":"` + strings.Repeat("x", 4001) + `"}`, status: 422, code: "invalid_input"},
+		{name: "list bad filters", method: "GET", target: "/api/v1/cases?type=x&status=bogus&stage=nowhere&overdue=maybe&assignee=you&limit=0",
+			auth: ministry, status: 422, code: "invalid_input"},
+		{name: "enterprise by non-admin", method: "POST", target: "/api/v1/enterprises", auth: ministry,
+			contentType: jsonCT, body: `{}`, status: 403, code: "forbidden"},
+		{name: "practitioner by reviewer", method: "POST", target: "/api/v1/practitioners", auth: ministry,
+			contentType: jsonCT, body: `{}`, status: 403, code: "forbidden"},
+		{name: "case by reviewer", method: "POST", target: "/api/v1/cases", auth: ministry,
+			contentType: jsonCT, body: `{}`, status: 403, code: "forbidden"},
+		{name: "case long idempotency key", method: "POST", target: "/api/v1/cases", auth: enterprise,
+			contentType: jsonCT, header: map[string]string{"Idempotency-Key": strings.Repeat("k", 201)},
+			body: `{}`, status: 400, code: "invalid_idempotency_key"},
+		{name: "case malformed JSON", method: "POST", target: "/api/v1/cases", auth: enterprise,
+			contentType: jsonCT, body: `{"type":"registration"} {}`, status: 400, code: "malformed_json"},
+		{name: "case wrong type", method: "POST", target: "/api/v1/cases", auth: enterprise,
+			contentType: jsonCT, body: `{"type":"renewal"}`, status: 422, code: "invalid_input"},
+		{name: "public query without criteria", method: "GET", target: "/api/v1/public/registrations", status: 400, code: "query_required"},
+		{name: "unknown route", method: "GET", target: "/api/v1/nothing-here", status: 404, code: "no_route"},
+		{name: "unknown route with token", method: "GET", target: "/api/v2/cases", auth: ministry, status: 404, code: "no_route"},
+		{name: "method not allowed", method: "DELETE", target: "/api/v1/cases", auth: ministry, status: 405, code: "method_not_allowed"},
+		{name: "trailing slash redirect", method: "GET", target: "/healthz/", status: 301},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var body io.Reader
+			if c.body != "" {
+				body = strings.NewReader(c.body)
+			}
+			req := httptest.NewRequest(c.method, c.target, body)
+			if c.auth != "" {
+				req.Header.Set("Authorization", c.auth)
+			}
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			for k, v := range c.header {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			router.ServeHTTP(rec, req)
+			if rec.Code != c.status {
+				t.Fatalf("%s %s answered %d, want %d: %s", c.method, c.target, rec.Code, c.status, rec.Body.String())
+			}
+			if c.code != "" {
+				var p Problem
+				if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+					t.Fatalf("problem body: %v: %s", err, rec.Body.String())
+				}
+				if p.Code != c.code {
+					t.Errorf("problem code = %q, want %q (%s)", p.Code, c.code, p.Detail)
+				}
+			}
+			if err := CheckResponse(ctx, doc, req, rec.Code, rec.Header(), rec.Body.Bytes()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+
+	t.Run("served document", func(t *testing.T) {
+		rec := httptest.NewRecorder()
+		router.ServeHTTP(rec, httptest.NewRequest("GET", "/api/v1/openapi.yaml", nil))
+		if ct := rec.Header().Get("Content-Type"); ct != "application/yaml" {
+			t.Errorf("Content-Type = %q, want application/yaml", ct)
+		}
+		if !slices.Equal(rec.Body.Bytes(), OpenAPIDocument()) {
+			t.Error("the served document differs from OpenAPIDocument()")
+		}
+	})
+}
+
+// TestOpenAPICheckResponseRejects makes sure CheckResponse catches disagreements and names
+// the request in its error.
+func TestOpenAPICheckResponseRejects(t *testing.T) {
+	ctx := context.Background()
+	doc := loadTestOpenAPI(t)
+	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	problemHeader := http.Header{"Content-Type": {"application/problem+json"}}
+	problem := `{"type":"https://certflow.example/problems/not_found","title":"Not Found","status":404,"code":"not_found","detail":"case not found"}`
+	caseID := "0b9d3a52-8a3c-4f3e-9a51-2f8d8c1e7b10"
+
+	cases := []struct {
+		name   string
+		method string
+		target string
+		status int
+		header http.Header
+		body   string
+		want   string // a substring of the error
+	}{
+		{"wrong body", "GET", "/healthz", 200, jsonHeader, `{"status":"fine"}`, "GET /healthz → 200"},
+		{"extra field", "GET", "/healthz", 200, jsonHeader, `{"status":"ok","uptime":3}`, "GET /healthz → 200"},
+		{"undocumented status", "GET", "/healthz", 418, jsonHeader, `{}`, "GET /healthz → 418"},
+		{"wrong content type", "GET", "/api/v1/cases/" + caseID, 404, jsonHeader, problem, "getCase"},
+		{"problem missing code", "GET", "/api/v1/cases/" + caseID, 404, problemHeader,
+			`{"type":"x","title":"Not Found","status":404,"detail":"case not found"}`, "GET /api/v1/cases/" + caseID + " → 404"},
+		{"401 without challenge", "GET", "/api/v1/cases", 401, problemHeader,
+			`{"type":"x","title":"Unauthorized","status":401,"code":"unauthenticated","detail":"no"}`, "WWW-Authenticate"},
+		{"unknown path answered 200", "GET", "/api/v1/nothing", 200, jsonHeader, `{}`, "GET /api/v1/nothing → 200"},
+		{"unknown path bad problem", "GET", "/api/v1/nothing", 404, jsonHeader, `not found`, "GET /api/v1/nothing → 404"},
+		{"undocumented method answered 200", "PUT", "/api/v1/cases", 200, jsonHeader, `{}`, "PUT /api/v1/cases → 200"},
+		{"empty 500", "GET", "/api/v1/cases", 500, http.Header{}, ``, "panic"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			req := httptest.NewRequest(c.method, c.target, nil)
+			err := CheckResponse(ctx, doc, req, c.status, c.header, []byte(c.body))
+			if err == nil {
+				t.Fatalf("CheckResponse accepted %s %s → %d %s", c.method, c.target, c.status, c.body)
+			}
+			t.Log(err)
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %q does not mention %q", err, c.want)
+			}
+		})
+	}
+
+	// A client-side request (absolute URL, as http.Client sends) is routed like a server-side one.
+	req, err := http.NewRequest("GET", "http://127.0.0.1:8080/api/v1/cases/"+caseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckResponse(ctx, doc, req, 404, problemHeader, []byte(problem)); err != nil {
+		t.Errorf("client request: %v", err)
+	}
+	if err := CheckResponse(ctx, nil, req, 404, problemHeader, []byte(problem)); err == nil {
+		t.Error("CheckResponse accepted a nil document")
+	}
+}

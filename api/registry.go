@@ -1,0 +1,213 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"certflow/domain"
+	"certflow/ident"
+	"certflow/store"
+)
+
+type enterpriseRequest struct {
+	USCC          string `json:"uscc"`
+	Name          string `json:"name"`
+	ProvinceCode  string `json:"province_code"`
+	Qualification string `json:"qualification"`
+}
+
+// createEnterprise registers an enterprise (admin).
+func (s *Server) createEnterprise(c *gin.Context) {
+	p := principal(c)
+	if p.Role != domain.RoleAdmin {
+		fail(c, http.StatusForbidden, "forbidden", "only an admin may register enterprises")
+		return
+	}
+	var req enterpriseRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	var errs []FieldError
+	uscc, err := ident.ParseUSCC(req.USCC)
+	if err != nil {
+		errs = append(errs, FieldError{"uscc", err.Error()})
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		errs = append(errs, FieldError{"name", "is required"})
+	}
+	if !ident.ValidProvince(req.ProvinceCode) {
+		errs = append(errs, FieldError{"province_code", "must be a two-digit province code such as 11 or 21"})
+	}
+	if strings.TrimSpace(req.Qualification) == "" {
+		errs = append(errs, FieldError{"qualification", "is required"})
+	}
+	if len(errs) > 0 {
+		invalid(c, errs)
+		return
+	}
+	e := &store.Enterprise{USCC: uscc, Name: strings.TrimSpace(req.Name), ProvinceCode: req.ProvinceCode,
+		Qualification: strings.TrimSpace(req.Qualification), QualificationValid: true}
+	if err := s.Store.CreateEnterprise(c, e); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			fail(c, http.StatusConflict, "enterprise_exists", "an enterprise with credit code "+uscc+" is already registered")
+			return
+		}
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, e)
+}
+
+// getEnterprise reads an enterprise within scope.
+func (s *Server) getEnterprise(c *gin.Context) {
+	e, err := s.Store.GetEnterprise(c, strings.ToUpper(c.Param("uscc")))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && !canSeeEnterprise(principal(c), e)) {
+		notFound(c, "enterprise")
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, e)
+}
+
+type qualificationJSON struct {
+	Level          int    `json:"level"`
+	Specialty      string `json:"specialty"`
+	CertificateNo  string `json:"certificate_no"`
+	ObtainedOn     string `json:"obtained_on"`
+	EducationHours int    `json:"education_hours"`
+}
+
+type practitionerRequest struct {
+	IDNumber      string            `json:"id_number"`
+	Name          string            `json:"name"`
+	Phone         string            `json:"phone"`
+	Qualification qualificationJSON `json:"qualification"`
+}
+
+// practitionerJSON is a practitioner as the API shows it: personal data masked.
+type practitionerJSON struct {
+	ID             string            `json:"id"`
+	IDNumberMasked string            `json:"id_number_masked"`
+	Name           string            `json:"name"`
+	PhoneMasked    string            `json:"phone_masked"`
+	Qualification  qualificationJSON `json:"qualification"`
+	CreatedAt      time.Time         `json:"created_at"`
+}
+
+func toPractitionerJSON(p *store.Practitioner) practitionerJSON {
+	return practitionerJSON{
+		ID: p.ID, IDNumberMasked: p.IDNumberMasked, Name: p.Name, PhoneMasked: p.PhoneMasked,
+		Qualification: qualificationJSON{Level: p.Level, Specialty: p.Specialty, CertificateNo: p.CertificateNo,
+			ObtainedOn: p.ObtainedOn.Format(time.DateOnly), EducationHours: p.EducationHours},
+		CreatedAt: p.CreatedAt,
+	}
+}
+
+// validPhone accepts an 11-digit mainland mobile number.
+func validPhone(s string) bool {
+	if len(s) != 11 || s[0] != '1' {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// createPractitioner registers a practitioner (applicant for themself, enterprise, admin).
+func (s *Server) createPractitioner(c *gin.Context) {
+	p := principal(c)
+	if !canRegisterPractitioner(p) {
+		fail(c, http.StatusForbidden, "forbidden", "only applicants, enterprises and admins may register practitioners")
+		return
+	}
+	var req practitionerRequest
+	if !bindJSON(c, &req) {
+		return
+	}
+	var errs []FieldError
+	rid, err := ident.ParseResidentID(req.IDNumber)
+	if err != nil {
+		errs = append(errs, FieldError{"id_number", err.Error()})
+	} else if p.Role == domain.RoleApplicant && rid.Number != strings.ToUpper(practitionerClaim(c)) {
+		errs = append(errs, FieldError{"id_number", "an applicant may register only themself"})
+	} else if rid.Birth.After(s.Now()) {
+		errs = append(errs, FieldError{"id_number", "the birth date lies in the future"})
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		errs = append(errs, FieldError{"name", "is required"})
+	}
+	if req.Phone != "" && !validPhone(req.Phone) {
+		errs = append(errs, FieldError{"phone", "must be an 11-digit mobile number"})
+	}
+	q := req.Qualification
+	if q.Level != 1 && q.Level != 2 {
+		errs = append(errs, FieldError{"qualification.level", "must be 1 or 2"})
+	} else if !domain.ValidSpecialty(q.Level, q.Specialty) {
+		errs = append(errs, FieldError{"qualification.specialty", "must be one of " + strings.Join(domain.Specialties(q.Level), ", ")})
+	}
+	if strings.TrimSpace(q.CertificateNo) == "" {
+		errs = append(errs, FieldError{"qualification.certificate_no", "is required"})
+	}
+	obtained, err := time.Parse(time.DateOnly, q.ObtainedOn)
+	if err != nil {
+		errs = append(errs, FieldError{"qualification.obtained_on", "must be a date YYYY-MM-DD"})
+	} else if obtained.After(s.Now()) {
+		errs = append(errs, FieldError{"qualification.obtained_on", "lies in the future"})
+	}
+	if q.EducationHours < 0 {
+		errs = append(errs, FieldError{"qualification.education_hours", "must not be negative"})
+	}
+	if len(errs) > 0 {
+		invalid(c, errs)
+		return
+	}
+	in := store.NewPractitioner{IDNumber: rid, Name: strings.TrimSpace(req.Name), Phone: req.Phone,
+		Level: q.Level, Specialty: q.Specialty, CertificateNo: strings.TrimSpace(q.CertificateNo),
+		ObtainedOn: obtained, EducationHours: q.EducationHours, CreatedBy: p.Subject}
+	if p.Role == domain.RoleEnterprise {
+		in.CreatedByEnterprise = p.Enterprise
+	}
+	prac, err := s.Store.CreatePractitioner(c, in)
+	if errors.Is(err, store.ErrConflict) {
+		fail(c, http.StatusConflict, "practitioner_exists", "a practitioner with this resident ID is already registered")
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, toPractitionerJSON(prac))
+}
+
+// getPractitioner reads a practitioner within scope, masked.
+func (s *Server) getPractitioner(c *gin.Context) {
+	prac, err := s.Store.GetPractitioner(c, c.Param("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(c, "practitioner")
+		return
+	}
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	ok, err := s.canSeePractitioner(c, principal(c), prac)
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if !ok {
+		notFound(c, "practitioner")
+		return
+	}
+	c.JSON(http.StatusOK, toPractitionerJSON(prac))
+}

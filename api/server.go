@@ -1,0 +1,69 @@
+// Package api is certflow's JSON API: the Gin router, bearer-token authentication, the one
+// authorization layer every handler asks, the handlers, and the OpenAPI document.
+package api
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+
+	"certflow/calendar"
+	"certflow/domain"
+	"certflow/evidence"
+	"certflow/store"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	Store     *store.Store
+	Evidence  *evidence.Store
+	Temporal  client.Client
+	Policies  domain.Policies
+	Calendar  calendar.Calendar
+	JWTSecret []byte
+	MaxUpload int64
+	Log       *slog.Logger
+	// Now is the clock (tests may fix it).
+	Now func() time.Time
+}
+
+// Router builds the Gin engine with every route of the API.
+func (s *Server) Router() *gin.Engine {
+	if s.Now == nil {
+		s.Now = time.Now
+	}
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery(), s.metrics())
+	r.HandleMethodNotAllowed = true
+	r.NoRoute(func(c *gin.Context) {
+		fail(c, 404, "no_route", "no such endpoint: "+c.Request.Method+" "+c.Request.URL.Path)
+	})
+	r.NoMethod(func(c *gin.Context) {
+		fail(c, 405, "method_not_allowed", "method "+c.Request.Method+" is not allowed on "+c.Request.URL.Path)
+	})
+
+	r.GET("/healthz", s.healthz)
+	r.GET("/readyz", s.readyz)
+	r.GET("/metrics", metricsHandler())
+	r.GET("/api/v1/openapi.yaml", s.openapi)
+	r.GET("/api/v1/public/registrations", s.publicRegistrations)
+
+	v1 := r.Group("/api/v1", s.authenticate)
+	v1.POST("/enterprises", s.createEnterprise)
+	v1.GET("/enterprises/:uscc", s.getEnterprise)
+	v1.POST("/practitioners", s.createPractitioner)
+	v1.GET("/practitioners/:id", s.getPractitioner)
+	v1.POST("/cases", s.createCase)
+	v1.GET("/cases", s.listCases)
+	v1.GET("/cases/:id", s.getCase)
+	v1.POST("/cases/:id/evidence", s.uploadEvidence)
+	v1.GET("/cases/:id/evidence/:evidence_id", s.downloadEvidence)
+	v1.POST("/cases/:id/actions", s.caseAction)
+	return r
+}

@@ -1,0 +1,61 @@
+// Command certflow runs the certflow case-management system: the API, the Temporal worker,
+// migrations, token minting and the local dev stack.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `certflow — construction-qualification case management
+
+usage: certflow <command> [flags]
+
+commands:
+  serve     run the API and the worker in one process
+  api       run only the HTTP API
+  worker    run only the Temporal worker
+  migrate   apply database migrations
+  token     print a signed bearer token (certflow token --role R --sub S ...)
+  dev       start the local stack (PostgreSQL, MinIO, Temporal) under CERTFLOW_DATA_DIR,
+            migrate, seed demo data, print URLs and demo tokens, and serve on CERTFLOW_HTTP_ADDR
+
+Configuration comes from the environment; see README.md.
+`
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = runServe(ctx, true, true)
+	case "api":
+		err = runServe(ctx, true, false)
+	case "worker":
+		err = runServe(ctx, false, true)
+	case "migrate":
+		err = runMigrate(ctx)
+	case "token":
+		err = runToken(os.Args[2:])
+	case "dev":
+		err = runDev(ctx)
+	case "help", "-h", "--help":
+		fmt.Print(usage)
+		return
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", os.Args[1], usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "certflow:", err)
+		os.Exit(1)
+	}
+}

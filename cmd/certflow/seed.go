@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"certflow/api"
+	"certflow/domain"
+	"certflow/ident"
+	"certflow/store"
+)
+
+// demoData is what the dev stack seeds: two enterprises, one practitioner, and the people
+// behind the demo tokens.
+type demoData struct {
+	EnterpriseA, EnterpriseB *store.Enterprise
+	PractitionerID           string
+	PractitionerName         string
+	PractitionerIDNumber     string
+}
+
+// withCheckUSCC completes a 17-character credit-code prefix with its check character.
+func withCheckUSCC(first17 string) string {
+	c, err := ident.USCCCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
+// withCheckResidentID completes a 17-digit resident-ID prefix with its check character.
+func withCheckResidentID(first17 string) string {
+	c, err := ident.ResidentIDCheckChar(first17)
+	if err != nil {
+		panic(err)
+	}
+	return first17 + string(c)
+}
+
+// seedDemo inserts the demo data once; running it again changes nothing.
+func seedDemo(ctx context.Context, s *store.Store) (*demoData, error) {
+	d := &demoData{
+		EnterpriseA: &store.Enterprise{USCC: withCheckUSCC("91210102MA0QCF1A2"), Name: "辽宁华建建设工程有限公司",
+			ProvinceCode: "21", Qualification: "建筑工程施工总承包一级", QualificationValid: true},
+		EnterpriseB: &store.Enterprise{USCC: withCheckUSCC("91110105MA01XK3B4"), Name: "北京京城路桥集团有限公司",
+			ProvinceCode: "11", Qualification: "公路工程施工总承包一级", QualificationValid: true},
+		PractitionerName:     "张伟",
+		PractitionerIDNumber: withCheckResidentID("21010219850315123"),
+	}
+	for _, e := range []*store.Enterprise{d.EnterpriseA, d.EnterpriseB} {
+		if err := s.CreateEnterprise(ctx, e); err != nil && !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+	}
+	rid, err := ident.ParseResidentID(d.PractitionerIDNumber)
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.PractitionerByIDNumber(ctx, rid.Number)
+	if errors.Is(err, store.ErrNotFound) {
+		p, err = s.CreatePractitioner(ctx, store.NewPractitioner{IDNumber: rid, Name: d.PractitionerName,
+			Phone: "13800138000", Level: 1, Specialty: "建筑工程", CertificateNo: "JZ-2024-0012345",
+			ObtainedOn: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), CreatedByEnterprise: d.EnterpriseA.USCC,
+			CreatedBy: "seed"})
+	}
+	if err != nil {
+		return nil, err
+	}
+	d.PractitionerID = p.ID
+	return d, nil
+}
+
+type demoToken struct{ label, env, token string }
+
+// tokens mints one token per demo role.
+func (d *demoData) tokens(secret []byte, ttl time.Duration) []demoToken {
+	specs := []struct {
+		label, env string
+		claims     api.Claims
+	}{
+		{"admin", "ADMIN", api.Claims{Role: domain.RoleAdmin}},
+		{"enterprise A (辽宁)", "ENT_A", api.Claims{Role: domain.RoleEnterprise, Enterprise: d.EnterpriseA.USCC}},
+		{"enterprise B (北京)", "ENT_B", api.Claims{Role: domain.RoleEnterprise, Enterprise: d.EnterpriseB.USCC}},
+		{"applicant (the demo practitioner)", "APPLICANT", api.Claims{Role: domain.RoleApplicant, Practitioner: d.PractitionerIDNumber}},
+		{"provincial reviewer 辽宁 (21)", "PROV_LN", api.Claims{Role: domain.RoleProvincialReviewer, Province: "21"}},
+		{"provincial reviewer 北京 (11)", "PROV_BJ", api.Claims{Role: domain.RoleProvincialReviewer, Province: "11"}},
+		{"ministry reviewer", "MINISTRY", api.Claims{Role: domain.RoleMinistryReviewer}},
+		{"supervisor", "SUPERVISOR", api.Claims{Role: domain.RoleSupervisor}},
+		{"investigator 辽宁", "INVESTIGATOR", api.Claims{Role: domain.RoleInvestigator, Province: "21"}},
+	}
+	var out []demoToken
+	for i, sp := range specs {
+		sp.claims.RegisteredClaims = jwt.RegisteredClaims{Subject: fmt.Sprintf("demo-%s-%d", sp.claims.Role, i)}
+		tok, err := api.IssueToken(secret, sp.claims, ttl)
+		if err != nil {
+			tok = "error: " + err.Error()
+		}
+		out = append(out, demoToken{sp.label, sp.env, tok})
+	}
+	return out
+}
