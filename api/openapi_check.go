@@ -44,6 +44,8 @@ var responseCheckOptions = &openapi3filter.Options{
 	IncludeResponseStatus: true,
 	MultiError:            true,
 	AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
+	// Keep messages short: the path and reason only; the body is quoted once by CheckResponse.
+	SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.DisableSchemaErrorDetails()},
 }
 
 // CheckResponse checks one response the API gave to req against the OpenAPI document doc (from
@@ -128,7 +130,7 @@ func checkProblem(doc *openapi3.T, req *http.Request, where string, header http.
 	if err := json.Unmarshal(body, &v); err != nil {
 		return fmt.Errorf("%s: the problem body is not JSON: %w%s", where, err, bodyExcerpt(body))
 	}
-	if err := ref.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors()); err != nil {
+	if err := ref.Value.VisitJSON(v, openapi3.VisitAsResponse(), openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails()); err != nil {
 		return fmt.Errorf("%s: the problem body does not match the Problem schema: %w%s", where, err, bodyExcerpt(body))
 	}
 	return nil

@@ -15,10 +15,12 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/gin-gonic/gin"
 	"github.com/golang-jwt/jwt/v5"
 
 	"certflow/domain"
 	"certflow/ident"
+	"certflow/store"
 )
 
 // loadTestOpenAPI loads the document once per test.
@@ -405,5 +407,118 @@ func TestOpenAPICheckResponseRejects(t *testing.T) {
 	}
 	if err := CheckResponse(ctx, nil, req, 404, problemHeader, []byte(problem)); err == nil {
 		t.Error("CheckResponse accepted a nil document")
+	}
+}
+
+// TestOpenAPISchemasMatchGoTypes renders the handlers' response types as the handlers do and
+// checks them against the document, so a field added to (or renamed in) a response type
+// without documenting it fails here even before an integration test sees it.
+func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
+	ctx := context.Background()
+	doc := loadTestOpenAPI(t)
+	now := time.Date(2026, 11, 21, 8, 30, 0, 123456789, time.UTC)
+	due := now.Add(72 * time.Hour)
+	uscc := testUSCC(t)
+	const (
+		caseID  = "0b9d3a52-8a3c-4f3e-9a51-2f8d8c1e7b10"
+		pracID  = "6f1c2a9e-3b7d-4c58-8e2f-9d0a1b2c3d4e"
+		evID    = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
+		sha     = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+		decided = "5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9"
+	)
+	open := &store.Case{ID: caseID, Number: "REG-2026-000001", Type: string(domain.CaseRegistration),
+		Stage: string(domain.StageProvincialReview), Status: string(domain.StatusOpen), Level: 1,
+		Specialty: "建筑工程", EnterpriseUSCC: uscc, PractitionerID: pracID, Province: "21",
+		AssigneeRole: string(domain.RoleProvincialReviewer), SLADueAt: &due, CreatedAt: now, UpdatedAt: now}
+	closed := *open
+	closed.Stage, closed.Status, closed.AssigneeRole, closed.SLADueAt = string(domain.StageClosed), string(domain.StatusApproved), "", nil
+
+	ev := toEvidenceJSON(&store.Evidence{ID: evID, CaseID: caseID, Kind: "id_card", SHA256: sha, Size: 12345,
+		ContentType: "application/pdf", Filename: "身份证.pdf", UploadedBy: "applicant-1", CreatedAt: now})
+	detail := &caseDetail{caseSummary: summarize(open),
+		Practitioner: partyJSON{ID: pracID, Name: "张三", IDNumberMasked: "2101**********1234"},
+		Enterprise:   partyJSON{USCC: uscc, Name: "辽宁建工集团"},
+		Evidence:     []evidenceJSON{ev},
+		Events: []eventJSON{
+			{Actor: "certflow", Action: "created", FromStage: "draft", ToStage: "draft", EvidenceIDs: []string{}, At: now},
+			{Actor: "applicant-1", Role: "applicant", Action: "submit", FromStage: "draft", ToStage: "precheck",
+				Comment: "", EvidenceIDs: []string{evID}, At: now},
+		},
+		AllowedActions: []domain.Action{domain.ActionApprove, domain.ActionReject, domain.ActionRequestSupplement},
+	}
+	fresh := &caseDetail{caseSummary: summarize(open), Practitioner: partyJSON{ID: pracID, Name: "张三"},
+		Enterprise: partyJSON{USCC: uscc, Name: "辽宁建工集团"},
+		Evidence:   []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
+	issued := &caseDetail{caseSummary: summarize(&closed), Practitioner: detail.Practitioner, Enterprise: detail.Enterprise,
+		Evidence: detail.Evidence, Events: detail.Events, AllowedActions: []domain.Action{},
+		Registration: &registrationJSON{Number: "辽121262600001", Level: 1, Specialty: "建筑工程",
+			ValidFrom: "2026-11-21", ValidTo: "2031-11-20", Status: "active"}}
+	prac := toPractitionerJSON(&store.Practitioner{ID: pracID, IDNumberMasked: "2101**********1234", Name: "张三",
+		Level: 2, Specialty: "机电工程", CertificateNo: "CERT-1", ObtainedOn: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC),
+		EducationHours: 60, CreatedAt: now})
+	ent := &store.Enterprise{USCC: uscc, Name: "辽宁建工集团", ProvinceCode: "21", Qualification: "施工总承包一级",
+		QualificationValid: true, CreatedAt: now}
+	public := []store.PublicRegistration{{Name: "张三", IDNumberMasked: "2101**********1234", Category: "一级注册建造师",
+		Level: 1, RegistrationNumber: "辽121262600001", Specialty: "建筑工程", Enterprise: "辽宁建工集团",
+		EnterpriseUSCC: uscc, ValidFrom: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC),
+		ValidTo: time.Date(2031, 11, 20, 0, 0, 0, 0, time.UTC), Status: "active"}}
+
+	jsonHeader := func(extra ...string) http.Header {
+		h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			h.Set(extra[i], extra[i+1])
+		}
+		return h
+	}
+	type response struct {
+		name   string
+		method string
+		target string
+		status int
+		header http.Header
+		value  any    // rendered as JSON
+		raw    []byte // or sent as is
+	}
+	responses := []response{
+		{"case created", "POST", "/api/v1/cases", 201, jsonHeader(), fresh, nil},
+		{"case replayed", "POST", "/api/v1/cases", 201, jsonHeader("Idempotent-Replayed", "true"), detail, nil},
+		{"case", "GET", "/api/v1/cases/" + caseID, 200, jsonHeader(), detail, nil},
+		{"issued case", "GET", "/api/v1/cases/" + caseID, 200, jsonHeader(), issued, nil},
+		{"case list", "GET", "/api/v1/cases?limit=2", 200, jsonHeader(),
+			gin.H{"items": []caseSummary{summarize(open), summarize(&closed)}, "next_cursor": "MjAyNi0xMS0yMVQwODozMDowMFp8eA"}, nil},
+		{"empty case list", "GET", "/api/v1/cases", 200, jsonHeader(), gin.H{"items": make([]caseSummary, 0), "next_cursor": ""}, nil},
+		{"action", "POST", "/api/v1/cases/" + caseID + "/actions", 202, jsonHeader("Location", "/api/v1/cases/"+caseID),
+			actionResponse{caseDetail: detail, Decision: decisionJSON{ID: decided, Action: domain.ActionApprove, AcceptedAt: now, Outcome: "pending"}}, nil},
+		{"evidence uploaded", "POST", "/api/v1/cases/" + caseID + "/evidence", 201, jsonHeader(), ev, nil},
+		{"evidence presigned", "GET", "/api/v1/cases/" + caseID + "/evidence/" + evID + "?presign=true", 200, jsonHeader(),
+			gin.H{"url": "http://minio:9000/evidence/cases/x?X-Amz-Signature=abc", "expires_at": now.Add(5 * time.Minute)}, nil},
+		{"evidence file", "GET", "/api/v1/cases/" + caseID + "/evidence/" + evID, 200,
+			http.Header{"Content-Type": {"application/pdf"}, "Content-Disposition": {`attachment; filename="a.pdf"`}, "X-Content-Sha256": {sha}},
+			nil, []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")},
+		{"enterprise created", "POST", "/api/v1/enterprises", 201, jsonHeader(), ent, nil},
+		{"enterprise", "GET", "/api/v1/enterprises/" + uscc, 200, jsonHeader(), ent, nil},
+		{"practitioner created", "POST", "/api/v1/practitioners", 201, jsonHeader(), prac, nil},
+		{"practitioner", "GET", "/api/v1/practitioners/" + pracID, 200, jsonHeader(), prac, nil},
+		{"public registrations", "GET", "/api/v1/public/registrations?name=张三", 200, jsonHeader(), gin.H{"items": public}, nil},
+		{"ready", "GET", "/readyz", 200, jsonHeader(), gin.H{"database": "ok", "temporal": "ok", "minio": "ok"}, nil},
+		{"not ready", "GET", "/readyz", 503, jsonHeader(), gin.H{"database": "ok", "temporal": "down: context deadline exceeded", "minio": "ok"}, nil},
+		{"invalid input", "POST", "/api/v1/practitioners", 422, http.Header{"Content-Type": {"application/problem+json"}},
+			Problem{Type: "https://certflow.example/problems/invalid_input", Title: "Unprocessable Entity", Status: 422,
+				Code: "invalid_input", Detail: "name: is required", Errors: []FieldError{{"name", "is required"}}}, nil},
+	}
+	for _, r := range responses {
+		t.Run(r.name, func(t *testing.T) {
+			body := r.raw
+			if r.value != nil {
+				var err error
+				if body, err = json.Marshal(r.value); err != nil {
+					t.Fatal(err)
+				}
+			}
+			req := httptest.NewRequest(r.method, r.target, nil)
+			if err := CheckResponse(ctx, doc, req, r.status, r.header, body); err != nil {
+				t.Error(err)
+			}
+		})
 	}
 }

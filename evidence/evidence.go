@@ -314,3 +314,16 @@ func (g *guardReader) Read(p []byte) (int, error) {
 
 // failure returns the error the body failed with, if any.
 func (g *guardReader) failure() error { return g.err }
+
+// Count returns how many objects are stored under a key prefix (used by tests to prove that a
+// refused upload left nothing behind, and by operators).
+func (s *Store) Count(ctx context.Context, prefix string) (int, error) {
+	n := 0
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+		if obj.Err != nil {
+			return 0, obj.Err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -41,9 +41,9 @@ func as(t *testing.T, role domain.Role, sub string, opts ...func(*api.Claims)) c
 	return caller{t: t, token: tok}
 }
 
-func enterprise(uscc string) func(*api.Claims)  { return func(c *api.Claims) { c.Enterprise = uscc } }
-func practitioner(id string) func(*api.Claims)  { return func(c *api.Claims) { c.Practitioner = id } }
-func province(code string) func(*api.Claims)    { return func(c *api.Claims) { c.Province = code } }
+func enterprise(uscc string) func(*api.Claims) { return func(c *api.Claims) { c.Enterprise = uscc } }
+func practitioner(id string) func(*api.Claims) { return func(c *api.Claims) { c.Practitioner = id } }
+func province(code string) func(*api.Claims)   { return func(c *api.Claims) { c.Province = code } }
 
 // response is what came back.
 type response struct {

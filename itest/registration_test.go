@@ -31,11 +31,11 @@ func TestRegistrationEndToEnd(t *testing.T) {
 	if up["sha256"] != hex.EncodeToString(sum[:]) || up["content_type"] != "application/pdf" {
 		t.Fatalf("upload receipt %v", up)
 	}
-	got := w.applicant.get("/api/v1/cases/" + id + "/evidence/" + up["id"].(string)).expect(t, 200)
+	got := w.applicant.get("/api/v1/cases/"+id+"/evidence/"+up["id"].(string)).expect(t, 200)
 	if back := sha256.Sum256(got.Body); back != sum {
 		t.Fatal("downloaded evidence differs from the upload")
 	}
-	pres := w.provincial.get("/api/v1/cases/" + id + "/evidence/" + up["id"].(string) + "?presign=true").expect(t, 200).json(t)
+	pres := w.provincial.get("/api/v1/cases/"+id+"/evidence/"+up["id"].(string)+"?presign=true").expect(t, 200).json(t)
 	resp, err := http.Get(pres["url"].(string))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("presigned download: %v %v", err, resp)
@@ -64,7 +64,7 @@ func TestRegistrationEndToEnd(t *testing.T) {
 	if !strings.HasPrefix(number, "辽1212526") {
 		t.Fatalf("registration number %q not in the official shape 辽 + level 1 + province 21 + years 25/26", number)
 	}
-	pub := (caller{t: t}).get("/api/v1/public/registrations?registration_number=" + url.QueryEscape(number)).expect(t, 200).json(t)
+	pub := (caller{t: t}).get("/api/v1/public/registrations?registration_number="+url.QueryEscape(number)).expect(t, 200).json(t)
 	items := pub["items"].([]any)
 	if len(items) != 1 {
 		t.Fatalf("public query found %d registrations", len(items))
