@@ -35,6 +35,7 @@ func TestOneActiveRegistrationUnderConcurrentCases(t *testing.T) {
 		c := w.ent.waitCase(id, "closed", stageIs(domain.StageClosed))
 		statuses[c["status"].(string)]++
 		if c["status"] == "rejected" {
+			recordHistory(t, id, "registration_rejected_already_registered")
 			events := c["events"].([]any)
 			last := events[len(events)-1].(map[string]any)
 			if !strings.Contains(last["comment"].(string), "already_registered") {
@@ -76,4 +77,5 @@ func TestDecisionAcceptedWhileNoWorkerRunsIsNotLost(t *testing.T) {
 	if c["stage"] != "closed" {
 		t.Fatalf("case %v", summary(c))
 	}
+	recordHistory(t, id, "registration_withdrawn")
 }

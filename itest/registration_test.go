@@ -75,4 +75,5 @@ func TestRegistrationEndToEnd(t *testing.T) {
 	}
 	// the closed case refuses further actions
 	w.applicant.act(id, domain.ActionWithdraw, "").problem(t, 409, "case_closed")
+	recordHistory(t, id, "registration_approved")
 }
