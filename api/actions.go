@@ -75,7 +75,11 @@ func (s *Server) caseAction(c *gin.Context) {
 	if err := domain.CheckDecision(factsOf(cs), p, req.Action, req.Comment); err != nil {
 		var r *domain.Refusal
 		if errors.As(err, &r) {
-			fail(c, refusalStatus[r.Code], r.Code, r.Message)
+			status, ok := refusalStatus[r.Code]
+			if !ok {
+				status = http.StatusConflict
+			}
+			fail(c, status, r.Code, r.Message)
 			return
 		}
 		s.internal(c, err)
@@ -112,6 +116,10 @@ func (s *Server) caseAction(c *gin.Context) {
 	if err != nil {
 		s.internal(c, err)
 		return
+	}
+	if _, err := s.Store.GetCase(c, cs.ID, caseScope(p)); err != nil {
+		// An objector outside the case's scope learns only what the public notice shows.
+		detail.Evidence, detail.Events, detail.AllowedActions = []evidenceJSON{}, []eventJSON{}, []domain.Action{}
 	}
 	c.JSON(http.StatusAccepted, actionResponse{caseDetail: detail,
 		Decision: decisionJSON{ID: d.ID, Action: d.Action, AcceptedAt: d.At, Outcome: outcome}})

@@ -25,7 +25,8 @@ type docRouter struct {
 	err    error
 }
 
-// docRouters caches a router per document (keyed by *openapi3.T).
+// docRouters caches a router per document (keyed by *openapi3.T). Entries are never dropped,
+// so callers should load the document once (e.g. in TestMain) and reuse it.
 var docRouters sync.Map
 
 func routerOf(doc *openapi3.T) (routers.Router, error) {

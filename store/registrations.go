@@ -105,7 +105,7 @@ func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([
 	if number == "" && name == "" {
 		return nil, fmt.Errorf("need a registration number or a name")
 	}
-	var out []PublicRegistration
+	out := []PublicRegistration{}
 	q := s.DB.NewSelect().TableExpr("registrations AS r").
 		ColumnExpr("p.name, p.id_number_masked, r.level, r.number, r.specialty, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
 		Join("JOIN practitioners AS p ON p.id = r.practitioner_id").
