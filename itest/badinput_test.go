@@ -13,7 +13,7 @@ import (
 // count returns the rows of a table, to prove nothing partial was written.
 func count(t *testing.T, table string) int {
 	t.Helper()
-	n, err := env.store.DB.NewSelect().TableExpr(table).Count(context.Background())
+	n, err := sys.Store.DB.NewSelect().TableExpr(table).Count(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func count(t *testing.T, table string) int {
 // objects counts the evidence objects stored under a case.
 func objects(t *testing.T, caseID string) int {
 	t.Helper()
-	n, err := env.evidence.Count(context.Background(), "cases/"+caseID+"/")
+	n, err := sys.Evidence.Count(context.Background(), "cases/"+caseID+"/")
 	if err != nil {
 		t.Fatal(err)
 	}

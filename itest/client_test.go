@@ -34,7 +34,7 @@ func as(t *testing.T, role domain.Role, sub string, opts ...func(*api.Claims)) c
 	for _, o := range opts {
 		o(&c)
 	}
-	tok, err := api.IssueToken(env.secret, c, time.Hour)
+	tok, err := api.IssueToken(sys.Secret, c, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +93,7 @@ func (r response) expect(t *testing.T, status int) response {
 // resident ID leaks.
 func (c caller) send(method, path, contentType string, body io.Reader, header ...string) response {
 	c.t.Helper()
-	req, err := http.NewRequest(method, env.server.URL+path, body)
+	req, err := http.NewRequest(method, sys.Server.URL+path, body)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -120,9 +120,9 @@ func (c caller) send(method, path, contentType string, body io.Reader, header ..
 			c.t.Fatalf("%s %s leaked a plain resident ID: %s", method, path, b)
 		}
 	}
-	checkReq, _ := http.NewRequest(method, env.server.URL+path, nil)
+	checkReq, _ := http.NewRequest(method, sys.Server.URL+path, nil)
 	checkReq.Header = req.Header.Clone()
-	if err := api.CheckResponse(context.Background(), env.doc, checkReq, resp.StatusCode, resp.Header, b); err != nil {
+	if err := api.CheckResponse(context.Background(), doc, checkReq, resp.StatusCode, resp.Header, b); err != nil {
 		c.t.Errorf("response disagrees with the OpenAPI document: %v", err)
 	}
 	return response{Status: resp.StatusCode, Header: resp.Header, Body: b}

@@ -46,7 +46,7 @@ func TestOneActiveRegistrationUnderConcurrentCases(t *testing.T) {
 	if statuses["approved"] != 1 || statuses["rejected"] != 1 {
 		t.Fatalf("outcomes %v, want one approved and one rejected", statuses)
 	}
-	n, err := env.store.ActiveRegistrations(context.Background(), w.pracID)
+	n, err := sys.Store.ActiveRegistrations(context.Background(), w.pracID)
 	if err != nil || n != 1 {
 		t.Fatalf("active registrations %d (%v), want 1", n, err)
 	}
@@ -58,18 +58,18 @@ func TestDecisionAcceptedWhileNoWorkerRunsIsNotLost(t *testing.T) {
 	w := newWorld(t)
 	id := w.fileCase(t, w.ent, "")["id"].(string)
 	w.ent.waitCase(id, "created event", func(m map[string]any) bool { return len(m["events"].([]any)) >= 1 })
-	env.worker.Stop()
+	sys.Worker.Stop()
 	restarted := false
 	defer func() {
 		if !restarted {
-			_ = startWorker()
+			_ = sys.StartWorker()
 		}
 	}()
 	r := w.ent.act(id, domain.ActionWithdraw, "changed plans").expect(t, 202).json(t)
 	if d := r["decision"].(map[string]any); d["outcome"] != "pending" {
 		t.Fatalf("with no worker the decision cannot be recorded yet, got %v", d["outcome"])
 	}
-	if err := startWorker(); err != nil {
+	if err := sys.StartWorker(); err != nil {
 		t.Fatal(err)
 	}
 	restarted = true

@@ -18,7 +18,7 @@ func recordHistory(t *testing.T, caseID, name string) {
 	if os.Getenv("CERTFLOW_RECORD_HISTORIES") != "1" {
 		return
 	}
-	it := env.temporal.GetWorkflowHistory(context.Background(), caseID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := sys.Temporal.GetWorkflowHistory(context.Background(), caseID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()
