@@ -156,6 +156,6 @@ func (s *Server) awaitDecision(c *gin.Context, caseID, decisionID string) string
 		if time.Now().After(deadline) || c.Request.Context().Err() != nil {
 			return "pending"
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(15 * time.Millisecond)
 	}
 }

@@ -36,8 +36,6 @@ const (
 	// partSize bounds the memory of one upload: with an unknown size minio-go buffers one part
 	// at a time and would otherwise choose parts of about 500 MiB.
 	partSize = 8 << 20
-	// metaSHA256 holds the hex SHA-256 of the content (header X-Amz-Meta-Sha256).
-	metaSHA256 = "Sha256"
 	// metaUpload holds a random id of the Put that wrote the object, so clean-up after a
 	// failure removes only the object this Put wrote, never an older one under the same key.
 	metaUpload = "Upload-Id"
@@ -88,6 +86,9 @@ func New(ctx context.Context, endpoint, accessKey, secretKey string, useSSL bool
 	return &Store{client: client, bucket: bucket}, nil
 }
 
+// streamThreads is how many parts of one upload are sent at once.
+const streamThreads = 3
+
 // Put streams r into the object key after checking by content that it is a PDF, JPEG or PNG
 // (ErrUnsupportedType otherwise) and that it holds at most limit bytes (ErrTooLarge otherwise).
 // Memory use does not grow with the size of the body. On any error no object written by this
@@ -137,6 +138,9 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (
 		ContentType:  ctype,
 		PartSize:     partSize,
 		UserMetadata: map[string]string{metaUpload: uploadID},
+		// Parts go up concurrently: streamThreads buffers of partSize bytes bound the memory.
+		ConcurrentStreamParts: true,
+		NumThreads:            streamThreads,
 	})
 	if err != nil {
 		return fail(err)
@@ -149,20 +153,8 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (
 	}
 	sum := hex.EncodeToString(body.hash.Sum(nil))
 
-	// The hash is known only once the body has been read, after the multipart upload began, so
-	// it is added by a server-side copy of the object onto itself that replaces the metadata
-	// (MinIO does this without copying the data). The ETag condition makes sure it is our object.
-	src := minio.CopySrcOptions{Bucket: s.bucket, Object: key, MatchETag: info.ETag}
-	dst := minio.CopyDestOptions{
-		Bucket:          s.bucket,
-		Object:          key,
-		ContentType:     ctype,
-		ReplaceMetadata: true,
-		UserMetadata:    map[string]string{metaSHA256: sum, metaUpload: uploadID},
-	}
-	if _, err := s.client.CopyObject(ctx, dst, src); err != nil {
-		return fail(fmt.Errorf("record sha256 metadata: %w", err))
-	}
+	// The hash lives in the evidence record in PostgreSQL, the source of truth; storing it as
+	// object metadata would need a server-side copy of the whole object after the upload.
 	return Upload{Key: key, SHA256: sum, ContentType: ctype, Size: body.n}, nil
 }
 

@@ -21,11 +21,10 @@ func newResidentID(t *testing.T) string {
 	t.Helper()
 	n := serial.Add(1)
 	first17 := fmt.Sprintf("210102198503%02d%03d", 1+n%28, n%1000)
-	c, err := ident.ResidentIDCheckChar(first17)
+	id, err := ident.CompleteResidentID(first17)
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := first17 + string(c)
 	plainIDs = append(plainIDs, id)
 	return id
 }
@@ -34,11 +33,11 @@ func newResidentID(t *testing.T) string {
 func newUSCC(t *testing.T, province string) string {
 	t.Helper()
 	first17 := fmt.Sprintf("91%s0102MA%07d", province, serial.Add(1))
-	c, err := ident.USCCCheckChar(first17)
+	code, err := ident.CompleteUSCC(first17)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return first17 + string(c)
+	return code
 }
 
 // world is one enterprise with a practitioner and the callers around them.

@@ -23,33 +23,23 @@ type demoData struct {
 	PractitionerIDNumber     string
 }
 
-// withCheckUSCC completes a 17-character credit-code prefix with its check character.
-func withCheckUSCC(first17 string) string {
-	c, err := ident.USCCCheckChar(first17)
+// must completes a fixed demo identifier; the prefixes are constants, so an error is a bug.
+func must(s string, err error) string {
 	if err != nil {
 		panic(err)
 	}
-	return first17 + string(c)
-}
-
-// withCheckResidentID completes a 17-digit resident-ID prefix with its check character.
-func withCheckResidentID(first17 string) string {
-	c, err := ident.ResidentIDCheckChar(first17)
-	if err != nil {
-		panic(err)
-	}
-	return first17 + string(c)
+	return s
 }
 
 // seedDemo inserts the demo data once; running it again changes nothing.
 func seedDemo(ctx context.Context, s *store.Store) (*demoData, error) {
 	d := &demoData{
-		EnterpriseA: &store.Enterprise{USCC: withCheckUSCC("91210102MA0QCF1A2"), Name: "辽宁华建建设工程有限公司",
+		EnterpriseA: &store.Enterprise{USCC: must(ident.CompleteUSCC("91210102MA0QCF1A2")), Name: "辽宁华建建设工程有限公司",
 			ProvinceCode: "21", Qualification: "建筑工程施工总承包一级", QualificationValid: true},
-		EnterpriseB: &store.Enterprise{USCC: withCheckUSCC("91110105MA01XK3B4"), Name: "北京京城路桥集团有限公司",
+		EnterpriseB: &store.Enterprise{USCC: must(ident.CompleteUSCC("91110105MA01XK3B4")), Name: "北京京城路桥集团有限公司",
 			ProvinceCode: "11", Qualification: "公路工程施工总承包一级", QualificationValid: true},
 		PractitionerName:     "张伟",
-		PractitionerIDNumber: withCheckResidentID("21010219850315123"),
+		PractitionerIDNumber: must(ident.CompleteResidentID("21010219850315123")),
 	}
 	for _, e := range []*store.Enterprise{d.EnterpriseA, d.EnterpriseB} {
 		if err := s.CreateEnterprise(ctx, e); err != nil && !errors.Is(err, store.ErrConflict) {

@@ -1,0 +1,79 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"certflow/api"
+	"certflow/domain"
+)
+
+// token mints a bearer token for the benchmark's callers.
+func token(tb testing.TB, c api.Claims, sub string) string {
+	c.RegisteredClaims = jwt.RegisteredClaims{Subject: sub}
+	t, err := api.IssueToken(sys.Secret, c, time.Hour)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
+// call sends a request and decodes a JSON answer into out (if not nil).
+func call(method, path, tok, contentType string, body io.Reader, out any) (int, error) {
+	req, err := http.NewRequest(method, sys.Server.URL+path, body)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return resp.StatusCode, err
+	}
+	if resp.StatusCode >= 300 {
+		return resp.StatusCode, fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, b)
+	}
+	if out != nil {
+		return resp.StatusCode, json.Unmarshal(b, out)
+	}
+	return resp.StatusCode, nil
+}
+
+// postJSON posts v as JSON.
+func postJSON(path, tok string, v any, out any) error {
+	b, _ := json.Marshal(v)
+	_, err := call(http.MethodPost, path, tok, "application/json", bytes.NewReader(b), out)
+	return err
+}
+
+// waitStage polls a case until it reaches stage.
+func waitStage(id, tok string, stage domain.Stage) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		var c struct {
+			Stage string `json:"stage"`
+		}
+		if _, err := call(http.MethodGet, "/api/v1/cases/"+id, tok, "", nil, &c); err != nil {
+			return err
+		}
+		if c.Stage == string(stage) {
+			return nil
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return fmt.Errorf("case %s never reached %s", id, stage)
+}
