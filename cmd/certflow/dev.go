@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"certflow/config"
@@ -57,7 +58,7 @@ func runDev(ctx context.Context) error {
 		return fmt.Errorf("seed: %w", err)
 	}
 	env := filepath.Join(cfg.DataDir, "dev.env")
-	if err := writeDevEnv(env, cfg); err != nil {
+	if err := writeDevEnv(env, cfg, demo); err != nil {
 		return err
 	}
 	return d.serve(ctx, true, true, func() {
@@ -65,10 +66,16 @@ func runDev(ctx context.Context) error {
 	})
 }
 
-// writeDevEnv saves the stack's addresses so other shells (and `certflow token`) can use them.
-func writeDevEnv(path string, cfg config.Config) error {
+// writeDevEnv saves the stack's addresses, the demo ids and one token per role, so other
+// shells (the README's walk-through, `certflow token`) can `source` them.
+func writeDevEnv(path string, cfg config.Config, demo *demoData) error {
 	content := fmt.Sprintf("export DATABASE_URL=%q\nexport TEMPORAL_ADDRESS=%q\nexport MINIO_ENDPOINT=%q\nexport MINIO_ACCESS_KEY=%q\nexport MINIO_SECRET_KEY=%q\nexport CERTFLOW_DATA_DIR=%q\n",
 		cfg.DatabaseURL, cfg.TemporalAddress, cfg.MinioEndpoint, cfg.MinioAccessKey, cfg.MinioSecretKey, cfg.DataDir)
+	content += fmt.Sprintf("export API=%s/api/v1\nexport ENT_A_USCC=%s\nexport ENT_B_USCC=%s\nexport DEMO_PRACTITIONER_ID=%s\n",
+		baseURL(cfg), demo.EnterpriseA.USCC, demo.EnterpriseB.USCC, demo.PractitionerID)
+	for _, t := range demo.tokens(cfg.JWTSecret, 30*24*time.Hour) {
+		content += fmt.Sprintf("export %s=%s\n", t.env, t.token)
+	}
 	return os.WriteFile(path, []byte(content), 0o600)
 }
 
@@ -76,7 +83,7 @@ func writeDevEnv(path string, cfg config.Config) error {
 func printBanner(cfg config.Config, st *stack.Stack, demo *demoData, env string) {
 	fmt.Printf(`
 certflow is running.
-  API          http://localhost%s   (OpenAPI: /api/v1/openapi.yaml)
+  API          %s   (OpenAPI: /api/v1/openapi.yaml)
   Temporal UI  %s
   MinIO        %s   (user/password in %s)
   SLA day      %s
@@ -85,7 +92,7 @@ certflow is running.
 Demo data: enterprise A %s (%s, province %s), enterprise B %s (%s, province %s),
            practitioner %s (id %s, resident ID %s).
 Demo tokens (valid 30 days):
-`, cfg.HTTPAddr, st.TemporalUIURL, st.MinioConsoleURL, filepath.Join(cfg.DataDir, "minio.credentials"),
+`, baseURL(cfg), st.TemporalUIURL, st.MinioConsoleURL, filepath.Join(cfg.DataDir, "minio.credentials"),
 		cfg.DayLength, env, demo.EnterpriseA.USCC, demo.EnterpriseA.Name, demo.EnterpriseA.ProvinceCode,
 		demo.EnterpriseB.USCC, demo.EnterpriseB.Name, demo.EnterpriseB.ProvinceCode,
 		demo.PractitionerName, demo.PractitionerID, demo.PractitionerIDNumber)
@@ -93,4 +100,12 @@ Demo tokens (valid 30 days):
 		fmt.Printf("  %-34s export %s=%s\n", t.label, t.env, t.token)
 	}
 	fmt.Println("\nCtrl-C stops everything; `make run` again resumes with the data intact.")
+}
+
+// baseURL is where a browser on this machine reaches the API.
+func baseURL(cfg config.Config) string {
+	if strings.HasPrefix(cfg.HTTPAddr, ":") {
+		return "http://localhost" + cfg.HTTPAddr
+	}
+	return "http://" + cfg.HTTPAddr
 }
