@@ -32,19 +32,6 @@ var refusalStatus = map[string]int{
 	domain.CodeUnknownAction:   http.StatusUnprocessableEntity,
 }
 
-// loadActionCase finds the case an action targets. An objection may come from anyone with a
-// token while the case is under public notice; everything else needs the case in scope.
-func (s *Server) loadActionCase(c *gin.Context, p domain.Principal, id string, a domain.Action) (*store.Case, error) {
-	cs, err := s.Store.GetCase(c, id, caseScope(p))
-	if errors.Is(err, store.ErrNotFound) && a == domain.ActionObject {
-		cs, err = s.Store.GetCase(c, id, store.Scope{All: true})
-		if err == nil && cs.Stage != string(domain.StagePublicNotice) {
-			return nil, store.ErrNotFound
-		}
-	}
-	return cs, err
-}
-
 // caseAction checks a decision against role, scope and stage, then signals it to the case's
 // workflow. The signal is durable: once accepted here it reaches the workflow even if no worker
 // is running now. The workflow checks it again and records a refusal on the timeline.
@@ -64,12 +51,8 @@ func (s *Server) caseAction(c *gin.Context) {
 		invalid(c, []FieldError{{"comment", "must be at most 4000 characters"}})
 		return
 	}
-	cs, err := s.loadActionCase(c, p, c.Param("id"), req.Action)
-	if errors.Is(err, store.ErrNotFound) {
-		notFound(c, "case")
-		return
-	} else if err != nil {
-		s.internal(c, err)
+	cs, ok := s.findCase(c, p, req.Action == domain.ActionObject)
+	if !ok {
 		return
 	}
 	if err := domain.CheckDecision(factsOf(cs), p, req.Action, req.Comment); err != nil {
@@ -98,7 +81,7 @@ func (s *Server) caseAction(c *gin.Context) {
 	}
 	d := workflows.Decision{ID: uuid.NewString(), Action: req.Action, Principal: p, Comment: req.Comment,
 		EvidenceIDs: req.EvidenceIDs, At: s.Now().UTC()}
-	err = s.Temporal.SignalWorkflow(c, cs.ID, "", workflows.SignalDecision, d)
+	err := s.Temporal.SignalWorkflow(c, cs.ID, "", workflows.SignalDecision, d)
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		fail(c, http.StatusConflict, domain.CodeCaseClosed, "the case is closed; no further actions are possible")

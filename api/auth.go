@@ -17,9 +17,8 @@ const principalKey = "certflow.principal"
 // applicant's resident-ID claim is resolved to their registry id here, so nothing further
 // handles the plain number.
 func (s *Server) authenticate(c *gin.Context) {
-	h := c.GetHeader("Authorization")
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || strings.TrimSpace(token) == "" {
+	scheme, token, _ := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
+	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		c.Header("WWW-Authenticate", `Bearer realm="certflow"`)
 		fail(c, http.StatusUnauthorized, "unauthenticated", "a bearer token is required (Authorization: Bearer <token>)")
 		return

@@ -2,6 +2,9 @@ package api
 
 import (
 	"context"
+	"errors"
+
+	"github.com/gin-gonic/gin"
 
 	"certflow/domain"
 	"certflow/store"
@@ -102,4 +105,26 @@ func factsOf(c *store.Case) domain.CaseFacts {
 		ProvincialReviewer: c.ProvincialReviewer,
 		Extended:           c.Extended,
 	}
+}
+
+// findCase loads the case named in the path if the caller may see it, answering 404 or 500
+// itself (and returning false) otherwise. With forObjector, a case under public notice is also
+// found for callers outside its scope, who may object to it.
+func (s *Server) findCase(c *gin.Context, p domain.Principal, forObjector bool) (*store.Case, bool) {
+	cs, err := s.Store.GetCase(c, c.Param("id"), caseScope(p))
+	if errors.Is(err, store.ErrNotFound) && forObjector {
+		cs, err = s.Store.GetCase(c, c.Param("id"), store.Scope{All: true})
+		if err == nil && cs.Stage != string(domain.StagePublicNotice) {
+			err = store.ErrNotFound
+		}
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(c, "case")
+		return nil, false
+	}
+	if err != nil {
+		s.internal(c, err)
+		return nil, false
+	}
+	return cs, true
 }

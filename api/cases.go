@@ -144,12 +144,8 @@ func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
 // getCase shows one case within scope.
 func (s *Server) getCase(c *gin.Context) {
 	p := principal(c)
-	cs, err := s.Store.GetCase(c, c.Param("id"), caseScope(p))
-	if errors.Is(err, store.ErrNotFound) {
-		notFound(c, "case")
-		return
-	} else if err != nil {
-		s.internal(c, err)
+	cs, ok := s.findCase(c, p, false)
+	if !ok {
 		return
 	}
 	d, err := s.detail(c, p, cs)

@@ -31,19 +31,9 @@ const multipartOverhead = 64 << 10
 // stays stored.
 func (s *Server) uploadEvidence(c *gin.Context) {
 	p := principal(c)
-	cs, err := s.Store.GetCase(c, c.Param("id"), caseScope(p))
-	if errors.Is(err, store.ErrNotFound) {
-		// Objectors outside the case's scope may attach evidence during public notice.
-		cs, err = s.Store.GetCase(c, c.Param("id"), store.Scope{All: true})
-		if err == nil && cs.Stage != string(domain.StagePublicNotice) {
-			err = store.ErrNotFound
-		}
-	}
-	if errors.Is(err, store.ErrNotFound) {
-		notFound(c, "case")
-		return
-	} else if err != nil {
-		s.internal(c, err)
+	// Objectors outside the case's scope may attach evidence during public notice.
+	cs, ok := s.findCase(c, p, true)
+	if !ok {
 		return
 	}
 	if !canUploadEvidence(p, factsOf(cs)) {
@@ -85,6 +75,11 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 			b, _ := io.ReadAll(io.LimitReader(part, 100))
 			kind = string(b)
 		case "file":
+			if kind != "" && !slices.Contains(EvidenceKinds, kind) {
+				cleanup()
+				invalid(c, []FieldError{{"kind", "must be one of id_card, qualification_certificate, labour_contract, other"}})
+				return
+			}
 			if up != nil {
 				cleanup()
 				fail(c, http.StatusBadRequest, "invalid_multipart", "send exactly one file per request")
@@ -144,12 +139,8 @@ func tooLarge(c *gin.Context, limit int64) {
 // downloadEvidence streams a file to a caller who may see the case, or with ?presign=true
 // returns a short-lived presigned URL.
 func (s *Server) downloadEvidence(c *gin.Context) {
-	cs, err := s.Store.GetCase(c, c.Param("id"), caseScope(principal(c)))
-	if errors.Is(err, store.ErrNotFound) {
-		notFound(c, "case")
-		return
-	} else if err != nil {
-		s.internal(c, err)
+	cs, ok := s.findCase(c, principal(c), false)
+	if !ok {
 		return
 	}
 	e, err := s.Store.GetEvidence(c, cs.ID, c.Param("evidence_id"))
@@ -160,7 +151,15 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
-	if presign, _ := strconv.ParseBool(c.Query("presign")); presign {
+	presign := false
+	if v := c.Query("presign"); v != "" {
+		var err error
+		if presign, err = strconv.ParseBool(v); err != nil {
+			invalid(c, []FieldError{{"presign", "must be true or false"}})
+			return
+		}
+	}
+	if presign {
 		const ttl = 5 * time.Minute
 		u, err := s.Evidence.PresignGet(c, e.ObjectKey, e.Filename, ttl)
 		if err != nil {

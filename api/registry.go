@@ -171,6 +171,15 @@ func (s *Server) createPractitioner(c *gin.Context) {
 		invalid(c, errs)
 		return
 	}
+	if p.Role == domain.RoleEnterprise {
+		if _, err := s.Store.GetEnterprise(c, p.Enterprise); errors.Is(err, store.ErrNotFound) {
+			fail(c, http.StatusForbidden, "enterprise_not_registered", "your enterprise "+p.Enterprise+" is not in the registry yet; ask an admin to register it")
+			return
+		} else if err != nil {
+			s.internal(c, err)
+			return
+		}
+	}
 	in := store.NewPractitioner{IDNumber: rid, Name: strings.TrimSpace(req.Name), Phone: req.Phone,
 		Level: q.Level, Specialty: q.Specialty, CertificateNo: strings.TrimSpace(q.CertificateNo),
 		ObtainedOn: obtained, EducationHours: q.EducationHours, CreatedBy: p.Subject}

@@ -63,6 +63,10 @@ func TestBadInputIsRefusedClearlyAndLeavesNothing(t *testing.T) {
 		forged := w.ent.token[:len(w.ent.token)-4] + "AAAA"
 		(caller{t: t, token: forged}).get("/api/v1/cases").problem(t, 401, "invalid_token")
 	})
+	t.Run("enterprise not in the registry", func(t *testing.T) {
+		ghost := as(t, domain.RoleEnterprise, "ghost", enterprise(newUSCC(t, "21")))
+		ghost.postJSON("/api/v1/practitioners", practitionerBody(newResidentID(t))).problem(t, 403, "enterprise_not_registered")
+	})
 	t.Run("wrong role", func(t *testing.T) {
 		w.ent.postJSON("/api/v1/enterprises", map[string]any{"uscc": newUSCC(t, "21"), "name": "x", "province_code": "21", "qualification": "x"}).problem(t, 403, "forbidden")
 	})
@@ -86,6 +90,10 @@ func TestBadInputIsRefusedClearlyAndLeavesNothing(t *testing.T) {
 	if count(t, "evidence") != evidenceRows || objects(t, id) != 0 {
 		t.Fatalf("a refused upload left a record (%d→%d rows) or an object (%d)", evidenceRows, count(t, "evidence"), objects(t, id))
 	}
+	t.Run("bad presign flag", func(t *testing.T) {
+		ev := w.ent.upload(id, "id_card", "id.png", pngBytes(t)).expect(t, 201).json(t)
+		w.ent.get("/api/v1/cases/"+id+"/evidence/"+ev["id"].(string)+"?presign=maybe").problem(t, 422, "invalid_input")
+	})
 	t.Run("unknown action", func(t *testing.T) {
 		w.ent.act(id, "bribe", "").problem(t, 422, "unknown_action")
 	})
