@@ -10,7 +10,6 @@ import (
 	"github.com/gin-gonic/gin"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"certflow/domain"
 	"certflow/store"
@@ -131,12 +130,7 @@ func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			temporal.NewSearchAttributeKeyKeyword("CaseType").ValueSet(cs.Type),
-			temporal.NewSearchAttributeKeyKeyword("CaseStage").ValueSet(cs.Stage),
-			temporal.NewSearchAttributeKeyKeyword("CaseStatus").ValueSet(cs.Status),
-			temporal.NewSearchAttributeKeyKeyword("Province").ValueSet(cs.Province),
-		),
+		TypedSearchAttributes:    workflows.StartSearchAttributes(cs.Type, cs.Stage, cs.Status, cs.Province),
 	}, workflows.Registration, in)
 	return err
 }

@@ -175,13 +175,6 @@ func (s *Store) EventByKey(ctx context.Context, caseID, key string) (*CaseEvent,
 	return ev, notFound(err)
 }
 
-// AppendEvent adds one timeline entry written outside the workflow (e.g. an upload); a
-// repeated key is ignored.
-func (s *Store) AppendEvent(ctx context.Context, ev *CaseEvent) error {
-	_, err := s.DB.NewInsert().Model(ev).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx)
-	return err
-}
-
 // Transition is one projection write with its event.
 type Transition struct {
 	Case  Case
@@ -219,13 +212,6 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 func (s *Store) AddNotification(ctx context.Context, n *Notification) error {
 	_, err := s.DB.NewInsert().Model(n).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx)
 	return err
-}
-
-// Notifications lists a case's notifications, oldest first.
-func (s *Store) Notifications(ctx context.Context, caseID string) ([]Notification, error) {
-	var ns []Notification
-	err := s.DB.NewSelect().Model(&ns).Where("case_id = ?", caseID).Order("id").Scan(ctx)
-	return ns, err
 }
 
 // rowExists is a helper for existence checks that must distinguish errors.

@@ -27,6 +27,12 @@ var (
 	saSLADue     = temporal.NewSearchAttributeKeyTime("SLADue")
 )
 
+// StartSearchAttributes are the search attributes a case workflow starts with.
+func StartSearchAttributes(caseType, stage, status, province string) temporal.SearchAttributes {
+	return temporal.NewSearchAttributes(saCaseType.ValueSet(caseType), saCaseStage.ValueSet(stage),
+		saCaseStatus.ValueSet(status), saProvince.ValueSet(province))
+}
+
 // caseRun is the shared machinery of one case workflow run: state, timeline writes, waiting
 // for decisions under an SLA clock.
 type caseRun struct {
