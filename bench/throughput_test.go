@@ -216,9 +216,14 @@ func upload(caseID, tok, kind string, content []byte) error {
 	return err
 }
 
-// pdf returns n bytes that sniff as a PDF.
+// pdf returns n bytes that sniff as a PDF and end with its %%EOF trailer.
 func pdf(n int) []byte {
 	b := bytes.Repeat([]byte("0 obj << >> endobj\n"), n/19+1)
 	copy(b, "%PDF-1.4\n")
-	return b[:n]
+	b = b[:n]
+	copy(b[n-len(pdfTrailer):], pdfTrailer)
+	return b
 }
+
+// pdfTrailer ends every benchmark PDF: evidence uploads refuse a PDF without %%EOF.
+const pdfTrailer = "\n%%EOF\n"

@@ -19,7 +19,8 @@ import (
 	"certflow/ident"
 )
 
-// pdfStream yields n deterministic bytes that sniff as a PDF, without holding them.
+// pdfStream yields n deterministic bytes that sniff as a PDF and end with its trailer,
+// without holding them.
 type pdfStream struct {
 	n, off int64
 	x      uint64
@@ -38,6 +39,10 @@ func (p *pdfStream) Read(b []byte) (int, error) {
 		pos := p.off + int64(i)
 		if pos < 9 {
 			b[i] = "%PDF-1.4\n"[pos]
+			continue
+		}
+		if tail := p.n - int64(len(pdfTrailer)); pos >= tail {
+			b[i] = pdfTrailer[pos-tail]
 			continue
 		}
 		p.x ^= p.x << 13

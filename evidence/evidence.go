@@ -1,7 +1,9 @@
 // Package evidence stores case evidence files (scanned ID cards, certificates, contracts) in a
-// private MinIO bucket. Uploads are streamed: their type is sniffed from the first bytes, their
+// private MinIO bucket. Uploads are streamed: their type is sniffed from the first bytes, which
+// must not look executable, their structure is checked from a bounded view of the stream, their
 // size is limited and their SHA-256 is computed on the way through, and a failed upload leaves
-// nothing behind.
+// nothing behind. Errors tell the client's fault (ErrTooLarge, ErrUnsupportedType, ErrBadBody)
+// from the store's (ErrUnavailable).
 package evidence
 
 import (
@@ -12,27 +14,16 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"mime"
-	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// ErrTooLarge is returned by Put when the upload exceeds its size limit.
-var ErrTooLarge = errors.New("evidence: upload exceeds the size limit")
-
-// ErrUnsupportedType is returned by Put when the content is not a PDF, JPEG or PNG.
-var ErrUnsupportedType = errors.New("evidence: unsupported file type (only PDF, JPEG and PNG are accepted)")
-
 const (
-	// sniffLen is how much net/http.DetectContentType looks at.
-	sniffLen = 512
 	// partSize bounds the memory of one upload: with an unknown size minio-go buffers one part
 	// at a time and would otherwise choose parts of about 500 MiB.
 	partSize = 8 << 20
@@ -43,9 +34,6 @@ const (
 	// context is already cancelled.
 	cleanupTimeout = 30 * time.Second
 )
-
-// allowedTypes are the content types Put accepts, as returned by http.DetectContentType.
-var allowedTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
 
 // Store keeps evidence objects in one private bucket.
 type Store struct {
@@ -61,39 +49,16 @@ type Upload struct {
 	Size        int64  // bytes stored
 }
 
-// New connects to MinIO at endpoint (host:port) and creates bucket if it is missing. The bucket
-// is left private: no anonymous access policy is set.
-func New(ctx context.Context, endpoint, accessKey, secretKey string, useSSL bool, bucket string) (*Store, error) {
-	client, err := minio.New(endpoint, &minio.Options{
-		Creds:  credentials.NewStaticV4(accessKey, secretKey, ""),
-		Secure: useSSL,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("evidence: minio client: %w", err)
-	}
-	exists, err := client.BucketExists(ctx, bucket)
-	if err != nil {
-		return nil, fmt.Errorf("evidence: check bucket %q: %w", bucket, err)
-	}
-	if !exists {
-		if err := client.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
-			// Another instance may have created it meanwhile.
-			if ok, err2 := client.BucketExists(ctx, bucket); err2 != nil || !ok {
-				return nil, fmt.Errorf("evidence: create bucket %q: %w", bucket, err)
-			}
-		}
-	}
-	return &Store{client: client, bucket: bucket}, nil
-}
-
 // streamThreads is how many parts of one upload are sent at once.
 const streamThreads = 3
 
-// Put streams r into the object key after checking by content that it is a PDF, JPEG or PNG
-// (ErrUnsupportedType otherwise) and that it holds at most limit bytes (ErrTooLarge otherwise).
-// Memory use does not grow with the size of the body. On any error no object written by this
-// call remains under key and its multipart upload is aborted; an object stored earlier under
-// key is left as it was.
+// Put streams r into the object key after checking by content that it is a well-formed PDF,
+// JPEG or PNG without executable signatures (ErrUnsupportedType otherwise) and that it holds at
+// most limit bytes (ErrTooLarge otherwise). A failing r yields ErrBadBody, an unreachable or
+// failing MinIO ErrUnavailable (within about answerTimeout when it does not answer at all), and
+// a done ctx its context error. Memory use does not grow with the size of the body. On any error
+// no object written by this call remains under key and its multipart upload is aborted; an
+// object stored earlier under key is left as it was.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (Upload, error) {
 	if limit <= 0 {
 		return Upload{}, fmt.Errorf("evidence: put %q: limit must be positive, got %d", key, limit)
@@ -101,22 +66,27 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (
 	if err := ctx.Err(); err != nil {
 		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
 	}
-	head := make([]byte, sniffLen)
+	head := make([]byte, headLen)
 	n, ended, err := readHead(r, head)
 	if err != nil {
-		return Upload{}, fmt.Errorf("evidence: put %q: read: %w", key, err)
+		return Upload{}, fmt.Errorf("evidence: put %q: read: %w", key, bodyErr(ctx, err))
 	}
 	head = head[:n]
 	if int64(n) > limit {
 		return Upload{}, fmt.Errorf("evidence: put %q: %w (limit %d bytes)", key, ErrTooLarge, limit)
 	}
-	ctype, _, _ := mime.ParseMediaType(http.DetectContentType(head))
-	if !allowedTypes[ctype] {
-		return Upload{}, fmt.Errorf("evidence: put %q: %w (detected %s)", key, ErrUnsupportedType, ctype)
+	ctype, err := checkHead(head)
+	if err != nil {
+		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
+	}
+	// Nothing has been sent yet, so an unreachable server needs no clean-up.
+	if err := s.reachable(ctx); err != nil {
+		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
 	}
 
 	uploadID := rand.Text()
-	body := &guardReader{ctx: ctx, r: bytes.NewReader(head), limit: limit, hash: sha256.New()}
+	body := &guardReader{ctx: ctx, r: bytes.NewReader(head), limit: limit, hash: sha256.New(),
+		check: newStructureCheck(ctype)}
 	if !ended {
 		body.r = io.MultiReader(body.r, r)
 	}
@@ -124,9 +94,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (
 	fail := func(err error) (Upload, error) {
 		s.cleanup(ctx, key, uploadID)
 		if berr := body.failure(); berr != nil {
-			// The body's own error (too large, read error, cancelled) is the cause; minio-go may
-			// have returned it as is or reported a consequence of it.
+			// The body's own error (too large, malformed, read error, cancelled) is the cause;
+			// minio-go may have returned it as is or reported a consequence of it.
 			err = berr
+		} else {
+			err = storageErr(ctx, err)
 		}
 		if errors.Is(err, ErrTooLarge) {
 			return Upload{}, fmt.Errorf("evidence: put %q: %w (limit %d bytes)", key, err, limit)
@@ -175,40 +147,74 @@ func (s *Store) cleanup(ctx context.Context, key, uploadID string) {
 	}
 }
 
-// Remove deletes the object key. Removing a missing object is not an error.
+// Remove deletes the object key. Removing a missing object is not an error. An unreachable
+// or failing MinIO yields ErrUnavailable, within answerTimeout when it does not answer.
 func (s *Store) Remove(ctx context.Context, key string) error {
-	if err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
-		return fmt.Errorf("evidence: remove %q: %w", key, err)
+	actx, cancel := context.WithTimeout(ctx, answerTimeout)
+	defer cancel()
+	if err := s.client.RemoveObject(actx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
+		return fmt.Errorf("evidence: remove %q: %w", key, storageErr(ctx, err))
 	}
 	return nil
 }
 
 // Open returns a streaming reader of the object key and its size. The caller must close the
-// reader, and ctx must stay alive while reading.
+// reader, and ctx must stay alive while reading. An unreachable or failing MinIO yields
+// ErrUnavailable, within answerTimeout when it does not answer; a missing object yields
+// minio's NoSuchKey error response.
 func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
+	// The deadline covers only the wait for the answer's headers, not reading the object.
+	octx, cancel := context.WithCancel(ctx)
+	timer := time.AfterFunc(answerTimeout, cancel)
 	core := minio.Core{Client: s.client}
-	rc, info, _, err := core.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
-	if err != nil {
-		return nil, 0, fmt.Errorf("evidence: open %q: %w", key, err)
+	rc, info, _, err := core.GetObject(octx, s.bucket, key, minio.GetObjectOptions{})
+	if !timer.Stop() {
+		if err == nil {
+			rc.Close()
+		}
+		cancel()
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, 0, fmt.Errorf("evidence: open %q: %w", key, cerr)
+		}
+		return nil, 0, fmt.Errorf("evidence: open %q: %w: no answer within %s", key, ErrUnavailable, answerTimeout)
 	}
-	return rc, info.Size, nil
+	if err != nil {
+		cancel()
+		return nil, 0, fmt.Errorf("evidence: open %q: %w", key, storageErr(ctx, err))
+	}
+	return &cancelOnClose{ReadCloser: rc, cancel: cancel}, info.Size, nil
+}
+
+// cancelOnClose releases the context of an opened object when its reader is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close closes the object reader and releases its context.
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // PresignGet returns a URL, valid for ttl (1 second to 7 days), from which the object key can
-// be downloaded without credentials as an attachment named filename.
+// be downloaded without credentials as an attachment named filename. It needs no network round
+// trip, so it works while MinIO is unreachable.
 func (s *Store) PresignGet(ctx context.Context, key, filename string, ttl time.Duration) (*url.URL, error) {
 	params := url.Values{}
 	params.Set("response-content-disposition", contentDisposition(filename))
 	u, err := s.client.PresignedGetObject(ctx, s.bucket, key, ttl, params)
 	if err != nil {
-		return nil, fmt.Errorf("evidence: presign %q: %w", key, err)
+		return nil, fmt.Errorf("evidence: presign %q: %w", key, storageErr(ctx, err))
 	}
 	return u, nil
 }
 
-// Ready reports whether the bucket can be reached (for /readyz).
+// Ready reports whether the bucket can be reached (for /readyz): ErrUnavailable when MinIO
+// does not answer within answerTimeout or fails.
 func (s *Store) Ready(ctx context.Context) error {
-	ok, err := s.client.BucketExists(ctx, s.bucket)
+	ok, err := s.bucketExists(ctx)
 	if err != nil {
 		return fmt.Errorf("evidence: bucket %q: %w", s.bucket, err)
 	}
@@ -221,7 +227,7 @@ func (s *Store) Ready(ctx context.Context) error {
 // PutRaw stores r under key with a plain minio PutObject and no checks (a benchmark baseline).
 func (s *Store) PutRaw(ctx context.Context, key string, r io.Reader, size int64) error {
 	if _, err := s.client.PutObject(ctx, s.bucket, key, r, size, minio.PutObjectOptions{}); err != nil {
-		return fmt.Errorf("evidence: put raw %q: %w", key, err)
+		return fmt.Errorf("evidence: put raw %q: %w", key, storageErr(ctx, err))
 	}
 	return nil
 }
@@ -247,73 +253,13 @@ func contentDisposition(filename string) string {
 	return "attachment"
 }
 
-// readHead fills buf from r like io.ReadFull, tolerating a short body (ended reports that r hit
-// EOF), but unlike io.ReadFull it never drops an error returned together with the last bytes.
-func readHead(r io.Reader, buf []byte) (n int, ended bool, err error) {
-	for n < len(buf) {
-		m, err := r.Read(buf[n:])
-		n += m
-		if err == io.EOF {
-			return n, true, nil
-		}
-		if err != nil {
-			return n, false, err
-		}
-	}
-	return n, false, nil
-}
-
-// guardReader passes the upload body through while counting and hashing it. It fails once more
-// than limit bytes have been seen or ctx is done, and it keeps returning its first error, so
-// minio-go, which ignores an error returned together with a full buffer, still sees it on its
-// next read and aborts the upload.
-type guardReader struct {
-	ctx   context.Context
-	r     io.Reader
-	limit int64
-	hash  hash.Hash
-	n     int64 // bytes passed on
-	eof   bool  // the body ended cleanly
-	err   error // first error, sticky
-}
-
-func (g *guardReader) Read(p []byte) (int, error) {
-	if g.err != nil {
-		return 0, g.err
-	}
-	if g.eof {
-		return 0, io.EOF
-	}
-	if err := g.ctx.Err(); err != nil {
-		g.err = err
-		return 0, err
-	}
-	n, err := g.r.Read(p)
-	if g.n+int64(n) > g.limit {
-		g.err = ErrTooLarge
-		return 0, g.err
-	}
-	g.n += int64(n)
-	g.hash.Write(p[:n])
-	switch {
-	case err == io.EOF:
-		g.eof = true
-	case err != nil:
-		g.err = err
-	}
-	return n, err
-}
-
-// failure returns the error the body failed with, if any.
-func (g *guardReader) failure() error { return g.err }
-
 // Count returns how many objects are stored under a key prefix (used by tests to prove that a
 // refused upload left nothing behind, and by operators).
 func (s *Store) Count(ctx context.Context, prefix string) (int, error) {
 	n := 0
 	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
 		if obj.Err != nil {
-			return 0, obj.Err
+			return 0, fmt.Errorf("evidence: count %q: %w", prefix, storageErr(ctx, obj.Err))
 		}
 		n++
 	}

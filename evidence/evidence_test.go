@@ -31,6 +31,9 @@ const testBucket = "evidence-test"
 // store is the Store under test, connected to a MinIO server started for this package.
 var store *Store
 
+// minioEndpoint and minioAccessKey locate that server.
+var minioEndpoint, minioAccessKey string
+
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
@@ -49,6 +52,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer st.Stop()
+	minioEndpoint, minioAccessKey = st.MinioEndpoint, st.MinioAccessKey
 	store, err = New(ctx, st.MinioEndpoint, st.MinioAccessKey, st.MinioSecretKey, false, testBucket)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -125,13 +129,14 @@ func hexSHA(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
-// genReader produces size deterministic bytes starting with a PDF header, without holding them;
-// after failAfter bytes (if > 0) it fails with errBoom (returned with the last bytes, then
+// genReader produces size deterministic bytes of a PDF, without holding them: a PDF header,
+// filler and, unless noTrailer, a %%EOF trailer; after failAfter bytes (if > 0) it fails with errBoom (returned with the last bytes, then
 // followed by a bogus EOF, if errWithData), and onTrigger (if set) runs once, when
 // trigger bytes have been produced.
 type genReader struct {
 	size, pos   int64
 	state       uint64
+	noTrailer   bool
 	failAfter   int64
 	errWithData bool
 	failed      bool
@@ -141,7 +146,10 @@ type genReader struct {
 
 var errBoom = errors.New("boom: source failed")
 
-var pdfHeader = []byte("%PDF-1.7\n")
+var (
+	pdfHeader  = []byte("%PDF-1.7\n")
+	pdfTrailer = []byte("\n%%EOF\n")
+)
 
 func newGen(size int64) *genReader { return &genReader{size: size, state: 0x9E3779B97F4A7C15} }
 
@@ -168,6 +176,10 @@ func (g *genReader) Read(p []byte) (int, error) {
 		off := g.pos + int64(i)
 		if off < int64(len(pdfHeader)) {
 			p[i] = pdfHeader[off]
+			continue
+		}
+		if t := off - (g.size - int64(len(pdfTrailer))); !g.noTrailer && t >= 0 {
+			p[i] = pdfTrailer[t]
 			continue
 		}
 		g.state ^= g.state << 13
@@ -242,7 +254,10 @@ func TestRoundTrip(t *testing.T) {
 		{"pdf", "application/pdf", samplePDF()},
 		{"png", "image/png", samplePNG(t)},
 		{"jpeg", "image/jpeg", sampleJPEG(t)},
-		{"tiny-pdf", "application/pdf", []byte("%PDF-")},
+		{"tiny-pdf", "application/pdf", []byte("%PDF-%%EOF")},
+		{"pdf-eof-1k-from-end", "application/pdf", append(samplePDF(), bytes.Repeat([]byte{'\n'}, pdfTailLen-6)...)},
+		{"jpeg-large-app-segments", "image/jpeg", withAppSegments(sampleJPEG(t), imagePrefixLen-16<<10)},
+		{"png-larger-than-prefix", "image/png", largePNG(t)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -383,8 +398,8 @@ func TestReaderFailsMidway(t *testing.T) {
 	g := newGen(20 << 20)
 	g.failAfter = 10 << 20
 	_, err := store.Put(testCtx(t), key, g, 64<<20)
-	if !errors.Is(err, errBoom) {
-		t.Fatalf("put: %v, want the reader's error", err)
+	if !errors.Is(err, errBoom) || !errors.Is(err, ErrBadBody) || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("put: %v, want ErrBadBody wrapping the reader's error", err)
 	}
 	assertAbsent(t, key)
 }
@@ -396,6 +411,7 @@ func TestReaderErrorWithData(t *testing.T) {
 	for name, at := range map[string]int64{
 		"in-sniff":           300,
 		"at-sniff-end":       sniffLen,
+		"at-head-end":        headLen,
 		"mid-part":           1 << 20,
 		"at-part-boundary":   partSize,
 		"second-part-bounds": 2 * partSize,
@@ -405,8 +421,8 @@ func TestReaderErrorWithData(t *testing.T) {
 			g := newGen(20 << 20)
 			g.failAfter, g.errWithData = at, true
 			_, err := store.Put(testCtx(t), key, g, 64<<20)
-			if !errors.Is(err, errBoom) {
-				t.Fatalf("put: %v, want the reader's error", err)
+			if !errors.Is(err, errBoom) || !errors.Is(err, ErrBadBody) {
+				t.Fatalf("put: %v, want ErrBadBody wrapping the reader's error", err)
 			}
 			assertAbsent(t, key)
 		})
@@ -420,8 +436,8 @@ func TestContextCancelled(t *testing.T) {
 	g := newGen(20 << 20)
 	g.trigger, g.onTrigger = 10<<20, cancel
 	_, err := store.Put(ctx, key, g, 64<<20)
-	if !errors.Is(err, context.Canceled) {
-		t.Fatalf("put: %v, want context.Canceled", err)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrBadBody) || errors.Is(err, ErrUnavailable) {
+		t.Fatalf("put: %v, want context.Canceled only", err)
 	}
 	assertAbsent(t, key)
 }
