@@ -27,6 +27,7 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 			SLADueAt:           p.DueAt,
 			SLAPaused:          p.Paused,
 			SLABreached:        p.Breached,
+			SLAClock:           p.Clock,
 			ProvincialReviewer: p.ProvincialReviewer,
 			Extended:           p.Extended,
 		},
@@ -92,4 +93,13 @@ func (a *Activities) Notify(ctx context.Context, n Notification) error {
 		Message: n.Message,
 		At:      n.At,
 	})
+}
+
+// FlagStuck marks a case stuck and tells the supervisors, once per key.
+func (a *Activities) FlagStuck(ctx context.Context, rep StuckReport) error {
+	if _, err := a.Store.MarkStuck(ctx, rep.CaseID, rep.Reason); err != nil {
+		return err
+	}
+	return a.Store.AddNotification(ctx, &store.Notification{CaseID: rep.CaseID, Key: rep.Key, Kind: "stuck",
+		Role: "supervisor", Message: "case is stuck: " + rep.Reason, At: rep.At})
 }

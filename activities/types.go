@@ -26,15 +26,17 @@ type Event struct {
 
 // Projection is the case row as the workflow sees it after a transition.
 type Projection struct {
-	Stage              domain.Stage  `json:"stage"`
-	Status             domain.Status `json:"status"`
-	AssigneeRole       domain.Role   `json:"assignee_role,omitempty"`
-	AssigneeSub        string        `json:"assignee_sub,omitempty"`
-	DueAt              *time.Time    `json:"due_at,omitempty"`
-	Paused             bool          `json:"paused"`
-	Breached           bool          `json:"breached"`
-	ProvincialReviewer string        `json:"provincial_reviewer,omitempty"`
-	Extended           bool          `json:"extended"`
+	Stage        domain.Stage  `json:"stage"`
+	Status       domain.Status `json:"status"`
+	AssigneeRole domain.Role   `json:"assignee_role,omitempty"`
+	AssigneeSub  string        `json:"assignee_sub,omitempty"`
+	DueAt        *time.Time    `json:"due_at,omitempty"`
+	// Clock names the clock DueAt belongs to: review, supplement or notice.
+	Clock              string `json:"clock,omitempty"`
+	Paused             bool   `json:"paused"`
+	Breached           bool   `json:"breached"`
+	ProvincialReviewer string `json:"provincial_reviewer,omitempty"`
+	Extended           bool   `json:"extended"`
 }
 
 // TransitionRecord is written on every change of a case: the new projection and the event
@@ -95,3 +97,15 @@ type Notification struct {
 // ErrAlreadyRegistered is the application error type returned by IssueRegistration when the
 // practitioner already holds an active registration (the database's partial unique index).
 const ErrAlreadyRegistered = "AlreadyRegistered"
+
+// StuckReport flags a case whose step failed for good, for operators.
+type StuckReport struct {
+	CaseID string `json:"case_id"`
+	// Key makes the supervisors' notification idempotent.
+	Key    string    `json:"key"`
+	Reason string    `json:"reason"`
+	At     time.Time `json:"at"`
+}
+
+// CaseRef names the stuck case.
+func (s StuckReport) CaseRef() string { return s.CaseID }

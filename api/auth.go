@@ -11,11 +11,14 @@ import (
 	"certflow/store"
 )
 
-const principalKey = "certflow.principal"
+const (
+	principalKey         = "certflow.principal"
+	practitionerClaimKey = "certflow.practitioner_claim"
+)
 
 // authenticate verifies the bearer token and stores the principal on the request. An
-// applicant's resident-ID claim is resolved to their registry id here, so nothing further
-// handles the plain number.
+// applicant's claim — the blind index of their resident ID — is resolved to their registry id
+// here.
 func (s *Server) authenticate(c *gin.Context) {
 	scheme, token, _ := strings.Cut(strings.TrimSpace(c.GetHeader("Authorization")), " ")
 	if !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
@@ -36,7 +39,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		Province:   claims.Province,
 	}
 	if p.Role == domain.RoleApplicant {
-		prac, err := s.Store.PractitionerByIDNumber(c, claims.Practitioner)
+		prac, err := s.Store.PractitionerByIndex(c.Request.Context(), claims.Practitioner)
 		switch {
 		case err == nil:
 			p.PractitionerID = prac.ID
@@ -46,7 +49,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		}
 	}
 	c.Set(principalKey, p)
-	c.Set("certflow.practitioner_claim", claims.Practitioner)
+	c.Set(practitionerClaimKey, claims.Practitioner)
 	c.Next()
 }
 
@@ -55,7 +58,7 @@ func principal(c *gin.Context) domain.Principal {
 	return c.MustGet(principalKey).(domain.Principal)
 }
 
-// practitionerClaim returns an applicant's resident-ID claim.
+// practitionerClaim returns an applicant's claim: the blind index of their resident ID.
 func practitionerClaim(c *gin.Context) string {
-	return c.GetString("certflow.practitioner_claim")
+	return c.GetString(practitionerClaimKey)
 }

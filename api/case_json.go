@@ -2,18 +2,42 @@ package api
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"certflow/domain"
 	"certflow/store"
 )
 
-// slaJSON is a case's deadline as the API shows it.
+// slaJSON is a case's deadline as the API shows it: the instant in Beijing time (+08:00),
+// which clock it belongs to (review, supplement or notice), whether the authority's review
+// clock is stopped, and whether a deadline passed.
 type slaJSON struct {
 	DueAt    *time.Time `json:"due_at"`
+	Clock    *string    `json:"clock"`
 	Paused   bool       `json:"paused"`
 	Breached bool       `json:"breached"`
 }
+
+// beijing is the zone deadlines are shown in.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// slaOf shows a case row's deadline.
+func slaOf(c *store.Case) slaJSON {
+	v := slaJSON{Paused: c.SLAPaused, Breached: c.SLABreached}
+	if c.SLADueAt != nil {
+		t := c.SLADueAt.In(beijing)
+		v.DueAt = &t
+	}
+	if c.SLAClock != "" {
+		clock := c.SLAClock
+		v.Clock = &clock
+	}
+	return v
+}
+
+// etag is the ETag of a case view of a version.
+func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // caseSummary is a case in lists.
 type caseSummary struct {
@@ -29,21 +53,18 @@ type caseSummary struct {
 	PractitionerID string    `json:"practitioner_id"`
 	AssigneeRole   string    `json:"assignee_role"`
 	SLA            slaJSON   `json:"sla"`
+	Stuck          bool      `json:"stuck"`
+	Version        int       `json:"version"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
 func summarize(c *store.Case) caseSummary {
-	due := c.SLADueAt
-	if due != nil {
-		t := due.UTC()
-		due = &t
-	}
 	return caseSummary{
 		ID: c.ID, Number: c.Number, Type: c.Type, Status: c.Status, Stage: c.Stage, Level: c.Level,
 		Specialty: c.Specialty, Province: c.Province, EnterpriseUSCC: c.EnterpriseUSCC,
 		PractitionerID: c.PractitionerID, AssigneeRole: c.AssigneeRole,
-		SLA:       slaJSON{DueAt: due, Paused: c.SLAPaused, Breached: c.SLABreached},
+		SLA: slaOf(c), Stuck: c.Stuck, Version: c.Version,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
 	}
 }
@@ -105,11 +126,15 @@ type caseDetail struct {
 // detail loads everything GET /cases/{id} shows.
 func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) (*caseDetail, error) {
 	d := &caseDetail{caseSummary: summarize(c), Evidence: []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
-	prac, err := s.Store.GetPractitioner(ctx, c.PractitionerID)
+	prac, err := s.Store.GetPractitioner(ctx, c.PractitionerID, store.Scope{All: true})
 	if err != nil {
 		return nil, err
 	}
-	d.Practitioner = partyJSON{ID: prac.ID, Name: prac.Name, IDNumberMasked: prac.IDNumberMasked}
+	masked, err := s.Store.MaskedIDNumber(prac)
+	if err != nil {
+		return nil, err
+	}
+	d.Practitioner = partyJSON{ID: prac.ID, Name: prac.Name, IDNumberMasked: masked}
 	ent, err := s.Store.GetEnterprise(ctx, c.EnterpriseUSCC)
 	if err != nil {
 		return nil, err

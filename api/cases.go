@@ -23,6 +23,10 @@ type createCaseRequest struct {
 	Specialty      string `json:"specialty"`
 }
 
+// noSuchPractitioner is the one answer for a practitioner who does not exist and for one the
+// caller may not file for, so filing reveals nothing about other enterprises' people.
+var noSuchPractitioner = []FieldError{{"practitioner_id", "no practitioner you may file for has this id"}}
+
 // createCase opens a case and starts its workflow; the Idempotency-Key header maps to exactly
 // one case per filer.
 func (s *Server) createCase(c *gin.Context) {
@@ -31,11 +35,11 @@ func (s *Server) createCase(c *gin.Context) {
 		fail(c, http.StatusForbidden, "forbidden", "only applicants and enterprises may file cases")
 		return
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		fail(c, http.StatusBadRequest, "invalid_idempotency_key", "Idempotency-Key must be at most 200 characters")
+	key, ok := checkHeaderText(c, "Idempotency-Key", domain.MaxKey)
+	if !ok {
 		return
 	}
+	key = strings.TrimSpace(key)
 	var req createCaseRequest
 	if !bindJSON(c, &req) {
 		return
@@ -49,22 +53,25 @@ func (s *Server) createCase(c *gin.Context) {
 		fail(c, http.StatusForbidden, "forbidden", "you may file cases only for yourself or for your own enterprise")
 		return
 	}
-	prac, err := s.Store.GetPractitioner(c, req.PractitionerID)
+	prac, err := s.Store.GetPractitioner(c.Request.Context(), req.PractitionerID, store.Scope{All: true})
 	if errors.Is(err, store.ErrNotFound) {
-		invalid(c, []FieldError{{"practitioner_id", "no such practitioner"}})
+		invalid(c, noSuchPractitioner)
 		return
 	} else if err != nil {
 		s.internal(c, err)
 		return
 	}
-	if ok, err := s.canSeePractitioner(c, p, prac); err != nil {
-		s.internal(c, err)
-		return
-	} else if !ok && p.Role != domain.RoleEnterprise {
-		invalid(c, []FieldError{{"practitioner_id", "no such practitioner"}})
-		return
+	if p.Role == domain.RoleEnterprise {
+		// An enterprise files only for the people it employs or holds the registration of.
+		if employed, err := s.Store.EmployedBy(c.Request.Context(), prac.ID, p.Enterprise); err != nil {
+			s.internal(c, err)
+			return
+		} else if !employed {
+			invalid(c, noSuchPractitioner)
+			return
+		}
 	}
-	ent, err := s.Store.GetEnterprise(c, req.EnterpriseUSCC)
+	ent, err := s.Store.GetEnterprise(c.Request.Context(), req.EnterpriseUSCC)
 	if errors.Is(err, store.ErrNotFound) {
 		invalid(c, []FieldError{{"enterprise_uscc", "no enterprise with this credit code is registered"}})
 		return
@@ -73,21 +80,21 @@ func (s *Server) createCase(c *gin.Context) {
 		return
 	}
 	if req.Specialty != prac.Specialty || !domain.ValidSpecialty(prac.Level, req.Specialty) {
-		invalid(c, []FieldError{{"specialty", "must be the specialty of the practitioner's qualification (" + prac.Specialty + ")"}})
+		invalid(c, []FieldError{{"specialty", "must be the specialty of the practitioner's qualification"}})
 		return
 	}
 	row := &store.Case{
 		Type: req.Type, Stage: string(domain.StageDraft), Status: string(domain.StatusOpen),
 		Level: prac.Level, Specialty: req.Specialty, EnterpriseUSCC: ent.USCC, PractitionerID: prac.ID,
 		Province: ent.ProvinceCode, FiledByRole: string(p.Role), FiledBySub: p.Subject,
-		AssigneeRole: string(p.Role),
+		FiledByPrincipal: p.Key(), AssigneeRole: string(p.Role),
 	}
 	if key != "" {
 		row.IdempotencyKey = &key
 	}
 	started := false
-	out, created, err := s.Store.CreateCase(c, row, func(cs *store.Case) error {
-		if err := s.startWorkflow(c, cs); err != nil {
+	out, created, err := s.Store.CreateCase(c.Request.Context(), row, func(cs *store.Case) error {
+		if err := s.startWorkflow(c.Request.Context(), cs); err != nil {
 			return err
 		}
 		started = true
@@ -95,19 +102,19 @@ func (s *Server) createCase(c *gin.Context) {
 	})
 	if err != nil {
 		if started { // the row did not commit: do not leave a workflow without its case
-			_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(c), row.ID, "", "case record was not written")
+			_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(c.Request.Context()), row.ID, "", "case record was not written")
 		}
 		s.internal(c, err)
 		return
 	}
 	if !created {
-		if out.PractitionerID != req.PractitionerID || out.EnterpriseUSCC != req.EnterpriseUSCC || out.Specialty != req.Specialty {
+		if out.Type != req.Type || out.PractitionerID != req.PractitionerID || out.EnterpriseUSCC != req.EnterpriseUSCC || out.Specialty != req.Specialty {
 			fail(c, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was already used for a different case")
 			return
 		}
 		c.Header("Idempotent-Replayed", "true")
 	}
-	d, err := s.detail(c, p, out)
+	d, err := s.detail(c.Request.Context(), p, out)
 	if err != nil {
 		s.internal(c, err)
 		return
@@ -125,28 +132,31 @@ func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
 		Policy:   s.Policies[domain.CaseType(cs.Type)],
 		Calendar: s.Calendar,
 	}
-	_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       cs.ID,
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
-		TypedSearchAttributes:    workflows.StartSearchAttributes(cs.Type, cs.Stage, cs.Status, cs.Province),
-	}, workflows.Registration, in)
-	return err
+	return temporalCall(ctx, func(ctx context.Context) error {
+		_, err := s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID:                       cs.ID,
+			TaskQueue:                workflows.TaskQueue,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+			TypedSearchAttributes:    workflows.StartSearchAttributes(cs.Type, cs.Stage, cs.Status, cs.Province),
+		}, workflows.Registration, in)
+		return err
+	})
 }
 
 // getCase shows one case within scope.
 func (s *Server) getCase(c *gin.Context) {
 	p := principal(c)
-	cs, ok := s.findCase(c, p, false)
+	cs, ok := s.findCase(c, p)
 	if !ok {
 		return
 	}
-	d, err := s.detail(c, p, cs)
+	d, err := s.detail(c.Request.Context(), p, cs)
 	if err != nil {
 		s.internal(c, err)
 		return
 	}
+	c.Header("ETag", etag(cs.Version))
 	c.JSON(http.StatusOK, d)
 }
 
@@ -179,23 +189,23 @@ func (s *Server) listCases(c *gin.Context) {
 	default:
 		errs = append(errs, FieldError{"assignee", `only "me" is supported`})
 	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 100 {
-			errs = append(errs, FieldError{"limit", "must be a number from 1 to 100"})
+	if v := c.Query("stuck"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			errs = append(errs, FieldError{"stuck", "must be true or false"})
 		}
-		f.Limit = n
+		f.Stuck = &b
 	}
 	if len(errs) > 0 {
 		invalid(c, errs)
 		return
 	}
-	cases, next, err := s.Store.ListCases(c, caseScope(p), f)
-	if errors.Is(err, store.ErrBadCursor) {
-		invalid(c, []FieldError{{"cursor", "not a cursor this API returned"}})
+	var ok bool
+	if f.Limit, ok = limitParam(c); !ok {
 		return
-	} else if err != nil {
-		s.internal(c, err)
+	}
+	cases, next, err := s.Store.ListCases(c.Request.Context(), scopeOf(p), f)
+	if s.listFailed(c, err) {
 		return
 	}
 	items := make([]caseSummary, len(cases))

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -20,6 +19,9 @@ import (
 	"certflow/workflows"
 )
 
+// errStorageUnavailable marks an object store that cannot be reached (503).
+var errStorageUnavailable = evidence.ErrUnavailable
+
 // EvidenceKinds are the kinds of evidence a case accepts.
 var EvidenceKinds = []string{"id_card", "qualification_certificate", "labour_contract", "other"}
 
@@ -31,16 +33,18 @@ const multipartOverhead = 64 << 10
 // stays stored.
 func (s *Server) uploadEvidence(c *gin.Context) {
 	p := principal(c)
-	// Objectors outside the case's scope may attach evidence during public notice.
-	cs, ok := s.findCase(c, p, true)
+	cs, ok := s.findCase(c, p)
 	if !ok {
+		drainOversize(c, s.MaxUpload+multipartOverhead)
 		return
 	}
 	if !canUploadEvidence(p, factsOf(cs)) {
-		fail(c, http.StatusForbidden, "forbidden", "evidence can be added by the applicant side while the case is open, or by an objector during public notice")
+		drainOversize(c, s.MaxUpload+multipartOverhead)
+		fail(c, http.StatusForbidden, "forbidden", "evidence can be added by the applicant side while the case is open, or with an objection during public notice")
 		return
 	}
 	if c.Request.ContentLength > s.MaxUpload+multipartOverhead {
+		drainOversize(c, s.MaxUpload+multipartOverhead)
 		tooLarge(c, s.MaxUpload)
 		return
 	}
@@ -51,80 +55,46 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	}
 	id := uuid.NewString()
 	key := fmt.Sprintf("cases/%s/%s", cs.ID, id)
-	var (
-		kind, filename string
-		up             *evidence.Upload
-	)
+	form, refused := readUploadForm(mr, func(r io.Reader) (evidence.Upload, error) {
+		return s.Evidence.Put(c.Request.Context(), key, r, s.MaxUpload)
+	})
 	cleanup := func() {
-		if up != nil {
-			_ = s.Evidence.Remove(context.WithoutCancel(c), key)
+		if form.stored != nil {
+			_ = s.Evidence.Remove(context.WithoutCancel(c.Request.Context()), key)
 		}
 	}
-	for {
-		part, err := mr.NextPart()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			cleanup()
-			fail(c, http.StatusBadRequest, "invalid_multipart", "the multipart body is malformed: "+err.Error())
-			return
-		}
-		switch part.FormName() {
-		case "kind":
-			b, _ := io.ReadAll(io.LimitReader(part, 100))
-			kind = string(b)
-		case "file":
-			if kind != "" && !slices.Contains(EvidenceKinds, kind) {
-				cleanup()
-				invalid(c, []FieldError{{"kind", "must be one of id_card, qualification_certificate, labour_contract, other"}})
-				return
-			}
-			if up != nil {
-				cleanup()
-				fail(c, http.StatusBadRequest, "invalid_multipart", "send exactly one file per request")
-				return
-			}
-			filename = part.FileName()
-			u, err := s.Evidence.Put(c, key, part, s.MaxUpload)
-			switch {
-			case errors.Is(err, evidence.ErrTooLarge):
-				tooLarge(c, s.MaxUpload)
-				return
-			case errors.Is(err, evidence.ErrUnsupportedType):
-				fail(c, http.StatusUnsupportedMediaType, "unsupported_file_type",
-					"evidence must be a PDF, JPEG or PNG file (decided by its content, not its name)")
-				return
-			case err != nil:
-				s.internal(c, err)
-				return
-			}
-			up = &u
-		}
-		part.Close()
-	}
-	if up == nil {
-		invalid(c, []FieldError{{"file", "is required"}})
-		return
-	}
-	if !slices.Contains(EvidenceKinds, kind) {
+	switch {
+	case refused == nil:
+	case refused.cause != nil:
 		cleanup()
-		invalid(c, []FieldError{{"kind", "must be one of id_card, qualification_certificate, labour_contract, other"}})
+		s.internal(c, refused.cause)
+		return
+	case refused.status == http.StatusRequestEntityTooLarge:
+		cleanup()
+		tooLarge(c, s.MaxUpload)
+		return
+	default:
+		cleanup()
+		fail(c, refused.status, refused.code, refused.detail, refused.fields...)
 		return
 	}
+	kind, filename, up := form.kind, form.filename, form.stored
 	rec := &store.Evidence{ID: id, CaseID: cs.ID, Kind: kind, ObjectKey: key, SHA256: up.SHA256, Size: up.Size,
 		ContentType: up.ContentType, Filename: filename, UploadedBy: p.Subject, UploadedRole: string(p.Role)}
 	ev := &store.CaseEvent{CaseID: cs.ID, Key: "evidence-" + id, ActorSub: p.Subject, ActorRole: string(p.Role),
 		Action: "evidence_uploaded", FromStage: cs.Stage, ToStage: cs.Stage, Comment: kind,
 		EvidenceIDs: []string{id}, At: s.Now().UTC()}
-	if err := s.Store.AddEvidenceWithEvent(c, rec, ev); err != nil {
+	if err := s.Store.AddEvidenceWithEvent(c.Request.Context(), rec, ev); err != nil {
 		cleanup()
 		s.internal(c, err)
 		return
 	}
 	if cs.Stage == string(domain.StageDraft) {
 		// Work on a draft keeps it alive; a lost touch only risks an earlier abandonment notice.
-		if err := s.Temporal.SignalWorkflow(c, cs.ID, "", workflows.SignalTouch, nil); err != nil {
+		err := temporalCall(c.Request.Context(), func(ctx context.Context) error {
+			return s.Temporal.SignalWorkflow(ctx, cs.ID, "", workflows.SignalTouch, nil)
+		})
+		if err != nil {
 			s.Log.Warn("touch signal failed", "case", cs.ID, "err", err)
 		}
 	}
@@ -139,11 +109,11 @@ func tooLarge(c *gin.Context, limit int64) {
 // downloadEvidence streams a file to a caller who may see the case, or with ?presign=true
 // returns a short-lived presigned URL.
 func (s *Server) downloadEvidence(c *gin.Context) {
-	cs, ok := s.findCase(c, principal(c), false)
+	cs, ok := s.findCase(c, principal(c))
 	if !ok {
 		return
 	}
-	e, err := s.Store.GetEvidence(c, cs.ID, c.Param("evidence_id"))
+	e, err := s.Store.GetEvidence(c.Request.Context(), cs.ID, c.Param("evidence_id"))
 	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "evidence")
 		return
@@ -161,7 +131,7 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 	}
 	if presign {
 		const ttl = 5 * time.Minute
-		u, err := s.Evidence.PresignGet(c, e.ObjectKey, e.Filename, ttl)
+		u, err := s.Evidence.PresignGet(c.Request.Context(), e.ObjectKey, e.Filename, ttl)
 		if err != nil {
 			s.internal(c, err)
 			return
@@ -169,7 +139,7 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"url": u.String(), "expires_at": s.Now().Add(ttl).UTC()})
 		return
 	}
-	rc, size, err := s.Evidence.Open(c, e.ObjectKey)
+	rc, size, err := s.Evidence.Open(c.Request.Context(), e.ObjectKey)
 	if err != nil {
 		s.internal(c, err)
 		return

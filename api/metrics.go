@@ -7,6 +7,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"certflow/metrics"
 )
 
 var (
@@ -19,12 +21,10 @@ var (
 		Help:    "HTTP request latency by route and method.",
 		Buckets: prometheus.DefBuckets,
 	}, []string{"route", "method"})
-	registry = prometheus.NewRegistry()
 )
 
 func init() {
-	registry.MustRegister(requestsTotal, requestSeconds,
-		prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	metrics.Registry.MustRegister(requestsTotal, requestSeconds)
 }
 
 // metrics records each request's route, status and latency.
@@ -43,5 +43,5 @@ func (s *Server) metrics() gin.HandlerFunc {
 
 // metricsHandler serves the Prometheus exposition format.
 func metricsHandler() gin.HandlerFunc {
-	return gin.WrapH(promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	return gin.WrapH(promhttp.HandlerFor(metrics.Registry, promhttp.HandlerOpts{}))
 }

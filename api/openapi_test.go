@@ -115,7 +115,9 @@ func TestOpenAPIOperations(t *testing.T) {
 			if op.Security != nil {
 				security = *op.Security
 			}
-			wantAuth := strings.HasPrefix(path, "/api/v1/") && !public[path] && !strings.HasPrefix(path, "/api/v1/public/")
+			// Public reads need no token; objecting to a public notice needs one.
+			wantAuth := strings.HasPrefix(path, "/api/v1/") && !public[path] &&
+				(!strings.HasPrefix(path, "/api/v1/public/") || method != "GET")
 			hasAuth := false
 			for _, req := range security {
 				if _, ok := req["bearerAuth"]; ok {
@@ -134,8 +136,18 @@ func TestOpenAPIOperations(t *testing.T) {
 			} else if op.Responses.Status(401) != nil {
 				t.Errorf("%s needs no token but documents 401", name)
 			}
+			// Every request's query and path text is checked (400, 422).
+			for _, status := range []int{400, 422} {
+				if op.Responses.Status(status) == nil {
+					t.Errorf("%s does not document %d (query and path text is checked everywhere)", name, status)
+				}
+			}
+			// Everything that reaches a dependency may answer 503.
+			if strings.HasPrefix(path, "/api/v1/") && path != "/api/v1/openapi.yaml" && op.Responses.Status(503) == nil {
+				t.Errorf("%s reaches a dependency but does not document 503", name)
+			}
 			if op.RequestBody != nil && op.RequestBody.Value.Content.Get("application/json") != nil {
-				for _, status := range []int{400, 415} {
+				for _, status := range []int{400, 413, 415} {
 					if op.Responses.Status(status) == nil {
 						t.Errorf("%s takes JSON but does not document %d", name, status)
 					}
@@ -292,7 +304,34 @@ func TestOpenAPIResponses(t *testing.T) {
 			contentType: jsonCT, body: `{}`, status: 403, code: "forbidden"},
 		{name: "case long idempotency key", method: "POST", target: "/api/v1/cases", auth: enterprise,
 			contentType: jsonCT, header: map[string]string{"Idempotency-Key": strings.Repeat("k", 201)},
-			body: `{}`, status: 400, code: "invalid_idempotency_key"},
+			body: `{}`, status: 422, code: "invalid_input"},
+		{name: "case idempotency key with a control character", method: "POST", target: "/api/v1/cases", auth: enterprise,
+			contentType: jsonCT, header: map[string]string{"Idempotency-Key": "k\x01"}, body: `{}`, status: 422, code: "invalid_input"},
+		{name: "action comment with NUL", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"object","comment":"x\u0000"}`, status: 422, code: "invalid_input"},
+		{name: "action comment with an escape character", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"object","comment":"x\u001b[31m"}`, status: 422, code: "invalid_input"},
+		{name: "action comment with a lone surrogate", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"object","comment":"x\ud800"}`, status: 422, code: "invalid_input"},
+		{name: "action comment with invalid UTF-8", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: "{\"action\":\"object\",\"comment\":\"x\xff\xfe\"}", status: 422, code: "invalid_input"},
+		{name: "action evidence id with NUL", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"approve","evidence_ids":["\u0000"]}`, status: 422, code: "invalid_input"},
+		{name: "action comment null", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"approve","comment":null}`, status: 422, code: "invalid_input"},
+		{name: "practitioner nested null", method: "POST", target: "/api/v1/practitioners", auth: enterprise,
+			contentType: jsonCT, body: `{"name":"王芳","qualification":{"education_hours":null}}`, status: 422, code: "invalid_input"},
+		{name: "practitioner name with NUL", method: "POST", target: "/api/v1/practitioners", auth: enterprise,
+			contentType: jsonCT, body: `{"name":"王\u0000芳"}`, status: 422, code: "invalid_input"},
+		{name: "enterprise name too long", method: "POST", target: "/api/v1/enterprises", auth: ministry,
+			contentType: jsonCT, body: `{}`, status: 403, code: "forbidden"},
+		{name: "JSON body over the limit", method: "POST", target: "/api/v1/cases/" + caseID + "/actions", auth: ministry,
+			contentType: jsonCT, body: `{"action":"object","comment":"` + strings.Repeat("x", 1<<20) + `"}`, status: 413, code: "body_too_large"},
+		{name: "query with NUL", method: "GET", target: "/api/v1/public/registrations?name=%00", status: 422, code: "invalid_input"},
+		{name: "query with invalid UTF-8", method: "GET", target: "/api/v1/public/registrations?name=%ff%fe", status: 422, code: "invalid_input"},
+		{name: "malformed query", method: "GET", target: "/api/v1/public/registrations?name=%zz", status: 400, code: "malformed_query"},
+		{name: "path parameter with NUL", method: "GET", target: "/api/v1/enterprises/%00", auth: ministry, status: 422, code: "invalid_input"},
+		{name: "query too long", method: "GET", target: "/api/v1/cases?cursor=" + strings.Repeat("c", 201), auth: ministry, status: 422, code: "invalid_input"},
 		{name: "case malformed JSON", method: "POST", target: "/api/v1/cases", auth: enterprise,
 			contentType: jsonCT, body: `{"type":"registration"} {}`, status: 400, code: "malformed_json"},
 		{name: "case wrong type", method: "POST", target: "/api/v1/cases", auth: enterprise,
@@ -429,7 +468,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	open := &store.Case{ID: caseID, Number: "REG-2026-000001", Type: string(domain.CaseRegistration),
 		Stage: string(domain.StageProvincialReview), Status: string(domain.StatusOpen), Level: 1,
 		Specialty: "建筑工程", EnterpriseUSCC: uscc, PractitionerID: pracID, Province: "21",
-		AssigneeRole: string(domain.RoleProvincialReviewer), SLADueAt: &due, CreatedAt: now, UpdatedAt: now}
+		AssigneeRole: string(domain.RoleProvincialReviewer), SLADueAt: &due, Version: 1, CreatedAt: now, UpdatedAt: now}
 	closed := *open
 	closed.Stage, closed.Status, closed.AssigneeRole, closed.SLADueAt = string(domain.StageClosed), string(domain.StatusApproved), "", nil
 
@@ -453,15 +492,20 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		Evidence: detail.Evidence, Events: detail.Events, AllowedActions: []domain.Action{},
 		Registration: &registrationJSON{Number: "辽121262600001", Level: 1, Specialty: "建筑工程",
 			ValidFrom: "2026-11-21", ValidTo: "2031-11-20", Status: "active"}}
-	prac := toPractitionerJSON(&store.Practitioner{ID: pracID, IDNumberMasked: "2101**********1234", Name: "张三",
-		Level: 2, Specialty: "机电工程", CertificateNo: "CERT-1", ObtainedOn: time.Date(2020, 5, 1, 0, 0, 0, 0, time.UTC),
-		EducationHours: 60, CreatedAt: now})
+	prac := practitionerJSON{ID: pracID, IDNumberMasked: "2101**********1234", Name: "张三",
+		Qualification: qualificationJSON{Level: 2, Specialty: "机电工程", CertificateNo: "CERT-1", ObtainedOn: "2020-05-01",
+			EducationHours: 60}, CreatedAt: now}
 	ent := &store.Enterprise{USCC: uscc, Name: "辽宁建工集团", ProvinceCode: "21", Qualification: "施工总承包一级",
 		QualificationValid: true, CreatedAt: now}
 	public := []store.PublicRegistration{{Name: "张三", IDNumberMasked: "2101**********1234", Category: "一级注册建造师",
 		Level: 1, RegistrationNumber: "辽121262600001", Specialty: "建筑工程", Enterprise: "辽宁建工集团",
-		EnterpriseUSCC: uscc, ValidFrom: time.Date(2026, 11, 21, 0, 0, 0, 0, time.UTC),
-		ValidTo: time.Date(2031, 11, 20, 0, 0, 0, 0, time.UTC), Status: "active"}}
+		EnterpriseUSCC: uscc, ValidFrom: "2026-11-21", ValidTo: "2031-11-20", Status: "active"}}
+	notice := noticeJSON{Number: "REG-2026-000001", Name: "张三", IDNumberMasked: "2101**********1234", Enterprise: "辽宁建工集团",
+		EnterpriseUSCC: uscc, Category: "一级注册建造师", Level: 1, Specialty: "建筑工程", NoticeStart: now, NoticeEnd: due}
+	supplementing := *open
+	supplementing.Stage, supplementing.AssigneeRole, supplementing.SLAPaused, supplementing.SLAClock = "supplement", "applicant", true, "supplement"
+	stuck := *open
+	stuck.Stuck, stuck.SLAClock, stuck.Version = true, "review", 7
 
 	jsonHeader := func(extra ...string) http.Header {
 		h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
@@ -501,7 +545,21 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"practitioner", "GET", "/api/v1/practitioners/" + pracID, 200, jsonHeader(), prac, nil},
 		{"public registrations", "GET", "/api/v1/public/registrations?name=张三", 200, jsonHeader(), gin.H{"items": public}, nil},
 		{"ready", "GET", "/readyz", 200, jsonHeader(), gin.H{"database": "ok", "temporal": "ok", "minio": "ok"}, nil},
-		{"not ready", "GET", "/readyz", 503, jsonHeader(), gin.H{"database": "ok", "temporal": "down: context deadline exceeded", "minio": "ok"}, nil},
+		{"not ready", "GET", "/readyz", 503, jsonHeader("Retry-After", "5"), gin.H{"database": "ok", "temporal": "down", "minio": "ok"}, nil},
+		{"practitioner list", "GET", "/api/v1/practitioners?name=张三", 200, jsonHeader(), gin.H{"items": []practitionerJSON{prac}, "next_cursor": ""}, nil},
+		{"notices", "GET", "/api/v1/public/notices", 200, jsonHeader(), gin.H{"items": []noticeJSON{notice}, "next_cursor": "x"}, nil},
+		{"objection", "POST", "/api/v1/public/notices/REG-2026-000001/objections", 202, jsonHeader(),
+			gin.H{"decision": decisionJSON{ID: decided, Action: domain.ActionObject, AcceptedAt: now, Outcome: "recorded"},
+				"number": "REG-2026-000001", "stage": "objection_review"}, nil},
+		{"supplementing and stuck cases", "GET", "/api/v1/cases", 200, jsonHeader(),
+			gin.H{"items": []caseSummary{summarize(&supplementing), summarize(&stuck)}, "next_cursor": ""}, nil},
+		{"case with etag", "GET", "/api/v1/cases/" + caseID, 200, jsonHeader("ETag", etag(3)), detail, nil},
+		{"database down", "POST", "/api/v1/cases", 503, http.Header{"Content-Type": {"application/problem+json"}, "Retry-After": {"5"}},
+			Problem{Type: "https://certflow.example/problems/database_unavailable", Title: "Service Unavailable", Status: 503,
+				Code: "database_unavailable", Detail: "the database certflow depends on is unavailable"}, nil},
+		{"stale", "POST", "/api/v1/cases/" + caseID + "/actions", 412, http.Header{"Content-Type": {"application/problem+json"}},
+			Problem{Type: "https://certflow.example/problems/stale_version", Title: "Precondition Failed", Status: 412,
+				Code: "stale_version", Detail: "the case changed"}, nil},
 		{"invalid input", "POST", "/api/v1/practitioners", 422, http.Header{"Content-Type": {"application/problem+json"}},
 			Problem{Type: "https://certflow.example/problems/invalid_input", Title: "Unprocessable Entity", Status: 422,
 				Code: "invalid_input", Detail: "name: is required", Errors: []FieldError{{"name", "is required"}}}, nil},

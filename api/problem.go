@@ -1,9 +1,12 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+
+	"certflow/store"
 )
 
 // Problem is an RFC 9457 problem document with a stable machine-readable code.
@@ -41,8 +44,28 @@ func notFound(c *gin.Context, what string) {
 	fail(c, http.StatusNotFound, "not_found", what+" not found")
 }
 
-// internal answers 500 without leaking details, logging the cause.
+// internal answers 503 naming the dependency when one is down, and otherwise 500, without
+// leaking details; it logs the cause.
 func (s *Server) internal(c *gin.Context, err error) {
+	if dep := dependencyDown(err); dep != "" {
+		s.Log.Warn("dependency unavailable", "dependency", dep, "method", c.Request.Method, "path", c.FullPath(), "err", err)
+		unavailable(c, dep)
+		return
+	}
 	s.Log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "err", err)
 	fail(c, http.StatusInternalServerError, "internal", "the server could not complete the request; try again later")
+}
+
+// listFailed answers a list query's error — 422 for a cursor this API did not give, else as
+// internal does — and reports whether there was one.
+func (s *Server) listFailed(c *gin.Context, err error) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, store.ErrBadCursor):
+		invalid(c, []FieldError{{"cursor", "not a cursor this API returned"}})
+	default:
+		s.internal(c, err)
+	}
+	return true
 }

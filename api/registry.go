@@ -3,6 +3,7 @@ package api
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,9 +16,9 @@ import (
 
 type enterpriseRequest struct {
 	USCC          string `json:"uscc"`
-	Name          string `json:"name"`
+	Name          string `json:"name" maxlen:"200"`
 	ProvinceCode  string `json:"province_code"`
-	Qualification string `json:"qualification"`
+	Qualification string `json:"qualification" maxlen:"200"`
 }
 
 // createEnterprise registers an enterprise (admin).
@@ -51,7 +52,7 @@ func (s *Server) createEnterprise(c *gin.Context) {
 	}
 	e := &store.Enterprise{USCC: uscc, Name: strings.TrimSpace(req.Name), ProvinceCode: req.ProvinceCode,
 		Qualification: strings.TrimSpace(req.Qualification), QualificationValid: true}
-	if err := s.Store.CreateEnterprise(c, e); err != nil {
+	if err := s.Store.CreateEnterprise(c.Request.Context(), e); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			fail(c, http.StatusConflict, "enterprise_exists", "an enterprise with credit code "+uscc+" is already registered")
 			return
@@ -64,7 +65,12 @@ func (s *Server) createEnterprise(c *gin.Context) {
 
 // getEnterprise reads an enterprise within scope.
 func (s *Server) getEnterprise(c *gin.Context) {
-	e, err := s.Store.GetEnterprise(c, strings.ToUpper(c.Param("uscc")))
+	uscc, err := ident.ParseUSCC(c.Param("uscc"))
+	if err != nil {
+		notFound(c, "enterprise")
+		return
+	}
+	e, err := s.Store.GetEnterprise(c.Request.Context(), uscc)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && !canSeeEnterprise(principal(c), e)) {
 		notFound(c, "enterprise")
 		return
@@ -84,11 +90,19 @@ type qualificationJSON struct {
 	EducationHours int    `json:"education_hours"`
 }
 
+type qualificationRequest struct {
+	Level          int    `json:"level"`
+	Specialty      string `json:"specialty"`
+	CertificateNo  string `json:"certificate_no"`
+	ObtainedOn     string `json:"obtained_on"`
+	EducationHours int    `json:"education_hours"`
+}
+
 type practitionerRequest struct {
-	IDNumber      string            `json:"id_number"`
-	Name          string            `json:"name"`
-	Phone         string            `json:"phone"`
-	Qualification qualificationJSON `json:"qualification"`
+	IDNumber      string               `json:"id_number"`
+	Name          string               `json:"name" maxlen:"100"`
+	Phone         string               `json:"phone"`
+	Qualification qualificationRequest `json:"qualification"`
 }
 
 // practitionerJSON is a practitioner as the API shows it: personal data masked.
@@ -101,13 +115,19 @@ type practitionerJSON struct {
 	CreatedAt      time.Time         `json:"created_at"`
 }
 
-func toPractitionerJSON(p *store.Practitioner) practitionerJSON {
+// practitionerView shows a stored practitioner, the masked resident ID derived from the
+// encrypted number.
+func (s *Server) practitionerView(p *store.Practitioner) (practitionerJSON, error) {
+	masked, err := s.Store.MaskedIDNumber(p)
+	if err != nil {
+		return practitionerJSON{}, err
+	}
 	return practitionerJSON{
-		ID: p.ID, IDNumberMasked: p.IDNumberMasked, Name: p.Name, PhoneMasked: p.PhoneMasked,
+		ID: p.ID, IDNumberMasked: masked, Name: p.Name, PhoneMasked: p.PhoneMasked,
 		Qualification: qualificationJSON{Level: p.Level, Specialty: p.Specialty, CertificateNo: p.CertificateNo,
 			ObtainedOn: p.ObtainedOn.Format(time.DateOnly), EducationHours: p.EducationHours},
-		CreatedAt: p.CreatedAt,
-	}
+		CreatedAt: p.CreatedAt.UTC(),
+	}, nil
 }
 
 // validPhone accepts an 11-digit mainland mobile number.
@@ -138,9 +158,9 @@ func (s *Server) createPractitioner(c *gin.Context) {
 	rid, err := ident.ParseResidentID(req.IDNumber)
 	if err != nil {
 		errs = append(errs, FieldError{"id_number", err.Error()})
-	} else if p.Role == domain.RoleApplicant && rid.Number != strings.ToUpper(practitionerClaim(c)) {
+	} else if p.Role == domain.RoleApplicant && s.Store.Sealer.Index(rid.Number) != practitionerClaim(c) {
 		errs = append(errs, FieldError{"id_number", "an applicant may register only themself"})
-	} else if rid.Birth.After(s.Now()) {
+	} else if rid.Birth.After(s.Now()) { // Birth is the start of the birth date in China
 		errs = append(errs, FieldError{"id_number", "the birth date lies in the future"})
 	}
 	if strings.TrimSpace(req.Name) == "" {
@@ -172,7 +192,7 @@ func (s *Server) createPractitioner(c *gin.Context) {
 		return
 	}
 	if p.Role == domain.RoleEnterprise {
-		if _, err := s.Store.GetEnterprise(c, p.Enterprise); errors.Is(err, store.ErrNotFound) {
+		if _, err := s.Store.GetEnterprise(c.Request.Context(), p.Enterprise); errors.Is(err, store.ErrNotFound) {
 			fail(c, http.StatusForbidden, "enterprise_not_registered", "your enterprise "+p.Enterprise+" is not in the registry yet; ask an admin to register it")
 			return
 		} else if err != nil {
@@ -184,23 +204,41 @@ func (s *Server) createPractitioner(c *gin.Context) {
 		Level: q.Level, Specialty: q.Specialty, CertificateNo: strings.TrimSpace(q.CertificateNo),
 		ObtainedOn: obtained, EducationHours: q.EducationHours, CreatedBy: p.Subject}
 	if p.Role == domain.RoleEnterprise {
-		in.CreatedByEnterprise = p.Enterprise
+		in.Enterprise = p.Enterprise
 	}
-	prac, err := s.Store.CreatePractitioner(c, in)
-	if errors.Is(err, store.ErrConflict) {
-		fail(c, http.StatusConflict, "practitioner_exists", "a practitioner with this resident ID is already registered")
-		return
-	}
+	prac, existed, err := s.Store.CreatePractitioner(c.Request.Context(), in)
 	if err != nil {
 		s.internal(c, err)
 		return
 	}
-	c.JSON(http.StatusCreated, toPractitionerJSON(prac))
+	switch {
+	case existed && p.Role == domain.RoleAdmin:
+		fail(c, http.StatusConflict, "practitioner_exists", "a practitioner with this resident ID is already registered")
+		return
+	case existed && p.Role == domain.RoleEnterprise:
+		// The person is now linked to the enterprise. The answer is the same as for a new
+		// person — only what the caller sent — so it tells nothing about who is registered.
+		view := practitionerJSON{ID: prac.ID, IDNumberMasked: ident.MaskResidentID(rid.Number), Name: in.Name,
+			Qualification: qualificationJSON{Level: q.Level, Specialty: q.Specialty, CertificateNo: in.CertificateNo,
+				ObtainedOn: obtained.Format(time.DateOnly), EducationHours: q.EducationHours},
+			CreatedAt: s.Now().UTC()}
+		if req.Phone != "" {
+			view.PhoneMasked = ident.MaskPhone(req.Phone)
+		}
+		c.JSON(http.StatusCreated, view)
+		return
+	}
+	view, err := s.practitionerView(prac) // new, or an applicant's own record
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, view)
 }
 
 // getPractitioner reads a practitioner within scope, masked.
 func (s *Server) getPractitioner(c *gin.Context) {
-	prac, err := s.Store.GetPractitioner(c, c.Param("id"))
+	prac, err := s.Store.GetPractitioner(c.Request.Context(), c.Param("id"), scopeOf(principal(c)))
 	if errors.Is(err, store.ErrNotFound) {
 		notFound(c, "practitioner")
 		return
@@ -209,14 +247,46 @@ func (s *Server) getPractitioner(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
-	ok, err := s.canSeePractitioner(c, principal(c), prac)
+	view, err := s.practitionerView(prac)
 	if err != nil {
 		s.internal(c, err)
 		return
 	}
-	if !ok {
-		notFound(c, "practitioner")
+	c.JSON(http.StatusOK, view)
+}
+
+// listPractitioners lists the practitioners in scope (an enterprise: its constructors),
+// newest first, with an exact-name filter and cursor pagination.
+func (s *Server) listPractitioners(c *gin.Context) {
+	f := store.PractitionerFilter{Name: strings.TrimSpace(c.Query("name")), Cursor: c.Query("cursor")}
+	var ok bool
+	if f.Limit, ok = limitParam(c); !ok {
 		return
 	}
-	c.JSON(http.StatusOK, toPractitionerJSON(prac))
+	list, next, err := s.Store.ListPractitioners(c.Request.Context(), scopeOf(principal(c)), f)
+	if s.listFailed(c, err) {
+		return
+	}
+	items := make([]practitionerJSON, len(list))
+	for i := range list {
+		if items[i], err = s.practitionerView(&list[i]); err != nil {
+			s.internal(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "next_cursor": next})
+}
+
+// limitParam reads the page size (1 to 100, default 20), answering 422 itself when it is bad.
+func limitParam(c *gin.Context) (int, bool) {
+	v := c.Query("limit")
+	if v == "" {
+		return 20, true
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 100 {
+		invalid(c, []FieldError{{"limit", "must be a number from 1 to 100"}})
+		return 0, false
+	}
+	return n, true
 }

@@ -39,7 +39,7 @@ func (s *Server) Router() *gin.Engine {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery(), s.metrics())
+	r.Use(gin.Recovery(), s.metrics(), checkRequestText)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
 		fail(c, 404, "no_route", "no such endpoint: "+c.Request.Method+" "+c.Request.URL.Path)
@@ -53,11 +53,14 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/metrics", metricsHandler())
 	r.GET("/api/v1/openapi.yaml", s.openapi)
 	r.GET("/api/v1/public/registrations", s.publicRegistrations)
+	r.GET("/api/v1/public/notices", s.publicNotices)
+	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)
 
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/enterprises", s.createEnterprise)
 	v1.GET("/enterprises/:uscc", s.getEnterprise)
 	v1.POST("/practitioners", s.createPractitioner)
+	v1.GET("/practitioners", s.listPractitioners)
 	v1.GET("/practitioners/:id", s.getPractitioner)
 	v1.POST("/cases", s.createCase)
 	v1.GET("/cases", s.listCases)

@@ -1,8 +1,11 @@
 package api
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -16,19 +19,27 @@ type Claims struct {
 	Role domain.Role `json:"role"`
 	// Enterprise is the credit code of an enterprise user.
 	Enterprise string `json:"enterprise,omitempty"`
-	// Practitioner is the resident ID of an applicant acting for themself.
+	// Practitioner is, for an applicant acting for themself, the blind index (keyed hash) of
+	// their resident ID — never the number itself.
 	Practitioner string `json:"practitioner,omitempty"`
 	// Province is the province code of a provincial reviewer or investigator.
 	Province string `json:"province,omitempty"`
 	jwt.RegisteredClaims
 }
 
-const issuer = "certflow"
+const (
+	issuer = "certflow"
+	// clockLeeway is how far a token's iat may lie in the future (clock skew).
+	clockLeeway = 30 * time.Second
+)
 
 // Validate checks that the claims a role needs are present and well-formed.
 func (c Claims) Validate() error {
 	if c.Subject == "" {
 		return errors.New("token has no subject (sub)")
+	}
+	if err := domain.CheckText(c.Subject, domain.MaxKey); err != nil {
+		return fmt.Errorf("token subject %w", err)
 	}
 	if !c.Role.Valid() {
 		return fmt.Errorf("unknown role %q", c.Role)
@@ -39,15 +50,31 @@ func (c Claims) Validate() error {
 			return fmt.Errorf("an enterprise token needs a valid enterprise credit code: %w", err)
 		}
 	case domain.RoleApplicant:
-		if _, err := ident.ParseResidentID(c.Practitioner); err != nil {
-			return fmt.Errorf("an applicant token needs the practitioner's resident ID: %w", err)
+		if !isBlindIndex(c.Practitioner) {
+			return errors.New("an applicant token needs the blind index of the practitioner's resident ID (64 lower-case hex characters)")
 		}
 	case domain.RoleProvincialReviewer:
 		if !ident.ValidProvince(c.Province) {
 			return fmt.Errorf("a provincial reviewer token needs a province code, got %q", c.Province)
 		}
 	}
+	if c.Province != "" && !ident.ValidProvince(c.Province) {
+		return fmt.Errorf("unknown province code %q", c.Province)
+	}
 	return nil
+}
+
+// isBlindIndex reports whether s has the shape of pii.Sealer.Index: lower-case hex SHA-256.
+func isBlindIndex(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // IssueToken signs claims with HS256 for ttl.
@@ -62,16 +89,50 @@ func IssueToken(secret []byte, c Claims, ttl time.Duration) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
 }
 
-// ParseToken verifies a token's signature, expiry, issuer and claims.
+// ParseToken verifies a token's signature, expiry, issue time, issuer and claims. The dates
+// must be JSON numbers (RFC 7519 NumericDate); a token issued in the future beyond a small
+// leeway is refused.
 func ParseToken(secret []byte, token string) (*Claims, error) {
 	c := new(Claims)
 	_, err := jwt.ParseWithClaims(token, c, func(*jwt.Token) (any, error) { return secret, nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired())
+		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(), jwt.WithLeeway(clockLeeway))
 	if err != nil {
+		return nil, err
+	}
+	if err := numericDates(token); err != nil {
 		return nil, err
 	}
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// numericDates checks that the registered date claims of a (verified) token are JSON numbers,
+// not strings that a lenient decoder would accept.
+func numericDates(token string) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return errors.New("token is malformed")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return errors.New("token payload is not base64url")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &raw); err != nil {
+		return errors.New("token payload is not a JSON object")
+	}
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		v, ok := raw[name]
+		if !ok {
+			continue
+		}
+		var n json.Number
+		if len(v) == 0 || (v[0] != '-' && (v[0] < '0' || v[0] > '9')) || json.Unmarshal(v, &n) != nil {
+			return fmt.Errorf("token claim %s must be a number (NumericDate)", name)
+		}
+	}
+	return nil
 }

@@ -26,7 +26,7 @@ func seedCases(b *testing.B, n int) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	prac, err := sys.Store.CreatePractitioner(ctx, store.NewPractitioner{IDNumber: parsed, Name: "列表", Level: 1,
+	prac, _, err := sys.Store.CreatePractitioner(ctx, store.NewPractitioner{IDNumber: parsed, Name: "列表", Level: 1,
 		Specialty: "建筑工程", CertificateNo: "L", ObtainedOn: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), CreatedBy: "bench"})
 	if err != nil {
 		b.Fatal(err)

@@ -90,3 +90,15 @@ func scaleDown(d, num, den time.Duration) time.Duration {
 	}
 	return time.Duration(q)
 }
+
+// EndOfDay returns the last second (23:59:59 CST) of the day on which a deadline t falls, so
+// that a limit of N working days ends at the end of the Nth working day, as administrative
+// deadlines do. An instant exactly at midnight belongs to the day that just ended. In fast mode
+// (demos, tests) t is returned unchanged.
+func (c Calendar) EndOfDay(t time.Time) time.Time {
+	if c.Fast() {
+		return t
+	}
+	d := dayOf(t.Add(-time.Nanosecond))
+	return dayStart(d + 1).Add(-time.Second).In(t.Location())
+}

@@ -202,3 +202,28 @@ func TestFastModeArithmetic(t *testing.T) {
 		t.Errorf("fast Add(max) = %v", got)
 	}
 }
+
+func TestEndOfDayEndsTheNthWorkingDay(t *testing.T) {
+	cal := Calendar{}
+	mon10 := time.Date(2026, 11, 23, 10, 0, 0, 0, CST) // a Monday
+	cases := []struct {
+		name string
+		due  time.Time
+		want time.Time
+	}{
+		{"mid-day", cal.Add(mon10, cal.WorkingDays(1)), time.Date(2026, 11, 24, 23, 59, 59, 0, CST)},
+		{"a Friday start runs over the weekend", cal.Add(time.Date(2026, 11, 27, 15, 0, 0, 0, CST), cal.WorkingDays(1)),
+			time.Date(2026, 11, 30, 23, 59, 59, 0, CST)},
+		{"exactly midnight belongs to the day before", time.Date(2026, 11, 25, 0, 0, 0, 0, CST), time.Date(2026, 11, 24, 23, 59, 59, 0, CST)},
+		{"UTC input", time.Date(2026, 11, 24, 17, 0, 0, 0, time.UTC), time.Date(2026, 11, 25, 23, 59, 59, 0, CST)},
+	}
+	for _, c := range cases {
+		if got := cal.EndOfDay(c.due); !got.Equal(c.want) {
+			t.Errorf("%s: EndOfDay(%v) = %v, want %v", c.name, c.due, got.In(CST), c.want)
+		}
+	}
+	fast := Calendar{DayLength: time.Second}
+	if got := fast.EndOfDay(mon10); !got.Equal(mon10) {
+		t.Errorf("fast mode moved the deadline to %v", got)
+	}
+}

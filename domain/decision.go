@@ -1,6 +1,9 @@
 package domain
 
-import "fmt"
+import (
+	"encoding/json"
+	"fmt"
+)
 
 // Principal is the person behind a request, as the token and the registry establish them.
 type Principal struct {
@@ -13,6 +16,13 @@ type Principal struct {
 	PractitionerID string `json:"practitioner_id,omitempty"`
 	// Province is a provincial reviewer's or investigator's two-digit province code.
 	Province string `json:"province,omitempty"`
+}
+
+// Key identifies the whole principal — role, enterprise, province, practitioner and subject —
+// so that users of two enterprises who share a subject are never taken for one another.
+func (p Principal) Key() string {
+	b, _ := json.Marshal([]string{string(p.Role), p.Enterprise, p.Province, p.PractitionerID, p.Subject})
+	return string(b)
 }
 
 // CaseFacts is what the decision rule needs to know about a case.
@@ -46,6 +56,8 @@ const (
 	CodeReasonRequired  = "reason_required"
 	CodeAlreadyExtended = "already_extended"
 	CodeUnknownAction   = "unknown_action"
+	CodeInvalidText     = "invalid_text"
+	CodeNothingSupplied = "nothing_supplied"
 )
 
 func refuse(code, format string, args ...any) *Refusal {
@@ -105,6 +117,46 @@ func CheckDecision(f CaseFacts, p Principal, a Action, comment string) error {
 		return refuse(CodeFourEyes, "the ministry decision must come from a different person than the provincial reviewer (%s)", p.Subject)
 	}
 	return nil
+}
+
+// CheckDecisionContent checks what a decision carries: its comment must be text certflow may
+// store (CheckText, at most MaxComment characters), its evidence references must be UUIDs, and
+// a supplement must supply something — new evidence or a comment saying why none is needed.
+// The API calls it before signalling; the workflow calls it again on receipt.
+func CheckDecisionContent(a Action, comment string, evidenceIDs []string) error {
+	if err := CheckText(comment, MaxComment); err != nil {
+		return refuse(CodeInvalidText, "the comment %v", err)
+	}
+	for _, id := range evidenceIDs {
+		if !isUUID(id) {
+			return refuse(CodeInvalidText, "evidence id %q is not a UUID", id)
+		}
+	}
+	if a == ActionSupplement && comment == "" && len(evidenceIDs) == 0 {
+		return refuse(CodeNothingSupplied, "a supplement needs evidence uploaded since the request, or a comment saying why none is needed")
+	}
+	return nil
+}
+
+// isUUID reports whether s is a UUID in its canonical 36-character form.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // checkActor checks that the principal's role and scope fit the action in the case's stage.

@@ -42,8 +42,12 @@ func as(t *testing.T, role domain.Role, sub string, opts ...func(*api.Claims)) c
 }
 
 func enterprise(uscc string) func(*api.Claims) { return func(c *api.Claims) { c.Enterprise = uscc } }
-func practitioner(id string) func(*api.Claims) { return func(c *api.Claims) { c.Practitioner = id } }
-func province(code string) func(*api.Claims)   { return func(c *api.Claims) { c.Province = code } }
+
+// practitioner puts the blind index of a resident ID in an applicant token, as certflow does.
+func practitioner(id string) func(*api.Claims) {
+	return func(c *api.Claims) { c.Practitioner = sys.Store.Sealer.Index(id) }
+}
+func province(code string) func(*api.Claims) { return func(c *api.Claims) { c.Province = code } }
 
 // response is what came back.
 type response struct {
@@ -167,10 +171,16 @@ func (c caller) act(caseID string, action domain.Action, comment string) respons
 	return c.postJSON("/api/v1/cases/"+caseID+"/actions", map[string]any{"action": action, "comment": comment})
 }
 
-// waitCase polls the case until ok holds, failing after a timeout.
+// waitCase polls the case until ok holds, failing after 45 s.
 func (c caller) waitCase(caseID string, what string, ok func(map[string]any) bool) map[string]any {
 	c.t.Helper()
-	deadline := time.Now().Add(45 * time.Second)
+	return c.waitCaseFor(caseID, what, 45*time.Second, ok)
+}
+
+// waitCaseFor polls the case until ok holds, failing after timeout.
+func (c caller) waitCaseFor(caseID string, what string, timeout time.Duration, ok func(map[string]any) bool) map[string]any {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
 	var last map[string]any
 	for time.Now().Before(deadline) {
 		r := c.get("/api/v1/cases/" + caseID)

@@ -11,8 +11,13 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 )
 
-// recordHistory saves a finished case's workflow history into workflows/testdata/histories
-// when CERTFLOW_RECORD_HISTORIES=1, for the replay tests to run in CI from then on.
+// historySet is the folder of workflows/testdata/histories that recordings go to: one per
+// workflow version. When a workflow change needs workflow.GetVersion, start a new set and keep
+// the old ones, so cases that started on every version keep replaying.
+const historySet = "v1-hardening"
+
+// recordHistory saves a finished case's workflow history into workflows/testdata/histories/
+// <historySet> when CERTFLOW_RECORD_HISTORIES=1, for the replay tests to run in CI from then on.
 func recordHistory(t *testing.T, caseID, name string) {
 	t.Helper()
 	if os.Getenv("CERTFLOW_RECORD_HISTORIES") != "1" {
@@ -31,7 +36,7 @@ func recordHistory(t *testing.T, caseID, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "workflows", "testdata", "histories", name+".json")
+	path := filepath.Join("..", "workflows", "testdata", "histories", historySet, name+".json")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}

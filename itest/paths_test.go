@@ -134,9 +134,10 @@ func TestPathObjectionDismissed(t *testing.T) {
 	objector := as(t, domain.RoleEnterprise, "rival-dismissed", enterprise(newUSCC(t, "11")))
 	t.Parallel()
 	id := w.submitted(t, w.ent, domain.StageProvincialReview)
+	number := w.ent.get("/api/v1/cases/"+id).expect(t, 200).json(t)["number"].(string)
 	w.toNotice(t, id)
-	objector.act(id, domain.ActionObject, "").problem(t, 422, domain.CodeReasonRequired)
-	objector.act(id, domain.ActionObject, "该人员未在本单位实际工作").expect(t, 202)
+	objectByNumber(objector, number, "").problem(t, 422, domain.CodeReasonRequired)
+	objectByNumber(objector, number, "该人员未在本单位实际工作").expect(t, 202)
 	c := w.provincial.waitCase(id, "objection review", stageIs(domain.StageObjectionReview))
 	if c["assignee_role"] != "provincial_reviewer" {
 		t.Fatalf("objection waits on %v, want a provincial reviewer", c["assignee_role"])
@@ -153,14 +154,21 @@ func TestPathObjectionDismissed(t *testing.T) {
 	recordHistory(t, id, "registration_objection_dismissed")
 }
 
+// objectByNumber objects to a case's public notice by its number, as anyone outside the case does.
+func objectByNumber(objector caller, number, comment string) response {
+	objector.t.Helper()
+	return objector.postJSON("/api/v1/public/notices/"+number+"/objections", map[string]any{"comment": comment})
+}
+
 // TestPathObjectionUpheld: an upheld objection rejects the case.
 func TestPathObjectionUpheld(t *testing.T) {
 	w := newWorld(t)
 	objector := as(t, domain.RoleEnterprise, "rival-upheld", enterprise(newUSCC(t, "11")))
 	t.Parallel()
 	id := w.submitted(t, w.ent, domain.StageProvincialReview)
+	number := w.ent.get("/api/v1/cases/"+id).expect(t, 200).json(t)["number"].(string)
 	w.toNotice(t, id)
-	objector.act(id, domain.ActionObject, "社保记录显示在其他单位").expect(t, 202)
+	objectByNumber(objector, number, "社保记录显示在其他单位").expect(t, 202)
 	w.provincial.waitCase(id, "objection review", stageIs(domain.StageObjectionReview))
 	w.provincial.act(id, domain.ActionReject, "").problem(t, 422, domain.CodeReasonRequired)
 	w.provincial.act(id, domain.ActionReject, "异议成立").expect(t, 202)

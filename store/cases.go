@@ -3,10 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,7 +16,7 @@ import (
 // the transaction (it starts the workflow): if it fails, nothing is written.
 func (s *Store) CreateCase(ctx context.Context, c *Case, start func(*Case) error) (out *Case, created bool, err error) {
 	if c.IdempotencyKey != nil {
-		if existing, err := s.caseByKey(ctx, c.FiledBySub, *c.IdempotencyKey); err == nil {
+		if existing, err := s.caseByKey(ctx, c.FiledByPrincipal, *c.IdempotencyKey); err == nil {
 			return existing, false, nil
 		} else if !errors.Is(err, ErrNotFound) {
 			return nil, false, err
@@ -31,13 +29,14 @@ func (s *Store) CreateCase(ctx context.Context, c *Case, start func(*Case) error
 		}
 		c.ID = uuid.NewString()
 		c.Number = fmt.Sprintf("REG-%d-%06d", time.Now().UTC().Year(), seq)
+		c.Version = 1
 		if _, err := tx.NewInsert().Model(c).Returning("*").Exec(ctx); err != nil {
 			return err
 		}
 		return start(c)
 	})
 	if isUnique(err, "") && c.IdempotencyKey != nil {
-		existing, err := s.caseByKey(ctx, c.FiledBySub, *c.IdempotencyKey)
+		existing, err := s.caseByKey(ctx, c.FiledByPrincipal, *c.IdempotencyKey)
 		return existing, false, err
 	}
 	if err != nil {
@@ -46,33 +45,10 @@ func (s *Store) CreateCase(ctx context.Context, c *Case, start func(*Case) error
 	return c, true, nil
 }
 
-func (s *Store) caseByKey(ctx context.Context, sub, key string) (*Case, error) {
+func (s *Store) caseByKey(ctx context.Context, principal, key string) (*Case, error) {
 	c := new(Case)
-	err := s.DB.NewSelect().Model(c).Where("filed_by_sub = ? AND idempotency_key = ?", sub, key).Scan(ctx)
+	err := s.DB.NewSelect().Model(c).Where("filed_by_principal = ? AND idempotency_key = ?", principal, key).Scan(ctx)
 	return c, notFound(err)
-}
-
-// Scope limits which cases a caller may see. The zero Scope sees nothing.
-type Scope struct {
-	All            bool
-	Province       string
-	Enterprise     string
-	PractitionerID string
-}
-
-// apply adds the scope's condition to a query on cases aliased "c".
-func (sc Scope) apply(q *bun.SelectQuery) *bun.SelectQuery {
-	switch {
-	case sc.All:
-		return q
-	case sc.Province != "":
-		return q.Where("c.province = ?", sc.Province)
-	case sc.Enterprise != "":
-		return q.Where("c.enterprise_uscc = ?", sc.Enterprise)
-	case sc.PractitionerID != "":
-		return q.Where("c.practitioner_id = ?", sc.PractitionerID)
-	}
-	return q.Where("false")
 }
 
 // GetCase loads a case within scope; out-of-scope and unknown ids are both ErrNotFound.
@@ -89,6 +65,8 @@ func (s *Store) GetCase(ctx context.Context, id string, sc Scope) (*Case, error)
 type CaseFilter struct {
 	Type, Status, Stage string
 	Overdue             bool
+	// Stuck selects cases whose activity keeps failing (true) or the others (false).
+	Stuck *bool
 	// AssigneeRole/AssigneeSub select cases waiting on the caller (assignee=me).
 	AssigneeRole, AssigneeSub string
 	Cursor                    string
@@ -96,14 +74,8 @@ type CaseFilter struct {
 	Now                       time.Time
 }
 
-// ErrBadCursor is returned for a cursor this API did not produce.
-var ErrBadCursor = errors.New("invalid cursor")
-
 // ListCases returns one page of cases in scope, newest first, and the cursor of the next page.
 func (s *Store) ListCases(ctx context.Context, sc Scope, f CaseFilter) ([]Case, string, error) {
-	if f.Limit <= 0 || f.Limit > 100 {
-		f.Limit = 20
-	}
 	var cases []Case
 	q := sc.apply(s.DB.NewSelect().Model(&cases))
 	if f.Type != "" {
@@ -115,50 +87,24 @@ func (s *Store) ListCases(ctx context.Context, sc Scope, f CaseFilter) ([]Case, 
 	if f.Stage != "" {
 		q = q.Where("c.stage = ?", f.Stage)
 	}
+	if f.Stuck != nil {
+		q = q.Where("c.stuck = ?", *f.Stuck)
+	}
 	if f.Overdue {
 		q = q.Where("c.status = 'open' AND (c.sla_breached OR (NOT c.sla_paused AND c.sla_due_at < ?))", f.Now)
 	}
 	if f.AssigneeRole != "" {
 		q = q.Where("c.status = 'open' AND c.assignee_role = ? AND (c.assignee_sub = '' OR c.assignee_sub = ?)", f.AssigneeRole, f.AssigneeSub)
 	}
-	if f.Cursor != "" {
-		at, id, err := decodeCursor(f.Cursor)
-		if err != nil {
-			return nil, "", err
-		}
-		q = q.Where("(c.created_at, c.id) < (?, ?)", at, id)
-	}
-	err := q.OrderExpr("c.created_at DESC, c.id DESC").Limit(int64(f.Limit + 1)).Scan(ctx)
+	limit, err := paginate(q, "c", f.Cursor, f.Limit)
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(cases) > f.Limit {
-		cases = cases[:f.Limit]
-		last := cases[len(cases)-1]
-		next = encodeCursor(last.CreatedAt, last.ID)
+	if err := q.Scan(ctx); err != nil {
+		return nil, "", err
 	}
+	cases, next := nextPage(cases, limit, func(c Case) (time.Time, string) { return c.CreatedAt, c.ID })
 	return cases, next, nil
-}
-
-func encodeCursor(at time.Time, id string) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(at.UTC().Format(time.RFC3339Nano) + "|" + id))
-}
-
-func decodeCursor(cur string) (time.Time, string, error) {
-	b, err := base64.RawURLEncoding.DecodeString(cur)
-	if err != nil {
-		return time.Time{}, "", ErrBadCursor
-	}
-	ts, id, ok := strings.Cut(string(b), "|")
-	at, err := time.Parse(time.RFC3339Nano, ts)
-	if !ok || err != nil {
-		return time.Time{}, "", ErrBadCursor
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		return time.Time{}, "", ErrBadCursor
-	}
-	return at, id, nil
 }
 
 // CaseEvents returns a case's timeline, oldest first.
@@ -181,8 +127,9 @@ type Transition struct {
 	Event CaseEvent
 }
 
-// ApplyTransition writes the event and, if it is new, the projection, in one transaction.
-// A retried write with the same key changes nothing.
+// ApplyTransition writes the event and, if it is new, the projection, in one transaction,
+// raising the case's version and clearing its stuck flag. A retried write with the same key
+// changes nothing.
 func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		res, err := tx.NewInsert().Model(&t.Event).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx)
@@ -195,8 +142,8 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 		c := t.Case
 		res, err = tx.NewUpdate().Model(&c).
 			Column("stage", "status", "assignee_role", "assignee_sub", "sla_due_at", "sla_paused",
-				"sla_breached", "provincial_reviewer", "extended").
-			Set("updated_at = now()").
+				"sla_breached", "sla_clock", "provincial_reviewer", "extended").
+			Set("updated_at = now(), version = c.version + 1, stuck = false, stuck_reason = ''").
 			WherePK().Exec(ctx)
 		if err != nil {
 			return err
@@ -206,6 +153,26 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 		}
 		return nil
 	})
+}
+
+// MarkStuck flags a case whose activity keeps failing, with a reason for operators; it
+// reports whether the flag was newly set. The next successful transition clears it.
+func (s *Store) MarkStuck(ctx context.Context, caseID, reason string) (bool, error) {
+	res, err := s.DB.NewUpdate().Model((*Case)(nil)).
+		Set("stuck = true, stuck_reason = ?, version = c.version + 1", reason).
+		Where("c.id = ? AND NOT c.stuck", caseID).Exec(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// CaseByNumber loads a case by its human number (no scope: callers decide what to show).
+func (s *Store) CaseByNumber(ctx context.Context, number string) (*Case, error) {
+	c := new(Case)
+	err := s.DB.NewSelect().Model(c).Where("c.number = ?", number).Scan(ctx)
+	return c, notFound(err)
 }
 
 // AddNotification stores a notification once per key.

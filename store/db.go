@@ -5,8 +5,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect/pgdialect"
@@ -29,12 +31,30 @@ var ErrNotFound = errors.New("not found")
 // ErrConflict is returned when a write would break a uniqueness rule.
 var ErrConflict = errors.New("conflict")
 
+// ErrUnavailable wraps the errors of a database that cannot be reached: a request that meets
+// it should be retried later (the API answers 503).
+var ErrUnavailable = errors.New("the database is unavailable")
+
+// dialTimeout bounds a connection attempt, so an unreachable database is reported quickly.
+const dialTimeout = 2 * time.Second
+
 // Open connects to PostgreSQL at dsn.
 func Open(dsn string, sealer *pii.Sealer) *Store {
-	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(dsn)))
+	sqldb := sql.OpenDB(reportingConnector{pgdriver.NewConnector(pgdriver.WithDSN(dsn), pgdriver.WithDialTimeout(dialTimeout))})
 	sqldb.SetMaxOpenConns(40)
 	sqldb.SetMaxIdleConns(20)
 	return &Store{DB: bun.NewDB(sqldb, pgdialect.New()), Sealer: sealer}
+}
+
+// reportingConnector marks a failed connection attempt as ErrUnavailable.
+type reportingConnector struct{ driver.Connector }
+
+func (c reportingConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUnavailable, err)
+	}
+	return conn, err
 }
 
 // Close releases the connection pool.

@@ -36,13 +36,30 @@ func (s *Store) CountEvidence(ctx context.Context, caseID string, ids []string) 
 	return int(n), err
 }
 
-// AddEvidenceWithEvent records an upload and its timeline entry in one transaction.
+// AddEvidenceWithEvent records an upload and its timeline entry in one transaction, raising
+// the case's version.
 func (s *Store) AddEvidenceWithEvent(ctx context.Context, e *Evidence, ev *CaseEvent) error {
 	return s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if _, err := tx.NewInsert().Model(e).Returning("*").Exec(ctx); err != nil {
 			return err
 		}
-		_, err := tx.NewInsert().Model(ev).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx)
+		if _, err := tx.NewInsert().Model(ev).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx); err != nil {
+			return err
+		}
+		_, err := tx.NewUpdate().Model((*Case)(nil)).Set("version = c.version + 1, updated_at = now()").
+			Where("c.id = ?", e.CaseID).Exec(ctx)
 		return err
 	})
+}
+
+// EvidenceSinceSupplementRequest lists the ids of the evidence uploaded to a case since it was
+// last sent to the supplement stage, oldest first.
+func (s *Store) EvidenceSinceSupplementRequest(ctx context.Context, caseID string) ([]string, error) {
+	ids := []string{}
+	err := s.DB.NewSelect().Model((*Evidence)(nil)).Column("id").
+		Where("case_id = ?", caseID).
+		Where(`created_at > (SELECT max(at) FROM case_events
+			WHERE case_id = ? AND to_stage = 'supplement' AND from_stage <> 'supplement')`, caseID).
+		Order("created_at", "id").Scan(ctx, &ids)
+	return ids, err
 }

@@ -18,17 +18,17 @@ type Enterprise struct {
 }
 
 // Practitioner is a person holding or applying for a registration. The resident ID and phone
-// are stored encrypted; IDNumberIndex is the keyed hash used for lookups.
+// are stored encrypted; IDNumberIndex is the keyed hash used for lookups. Nothing else derived
+// from the resident ID (its masked form, the birth date) is stored: together with other columns
+// it would rebuild the number.
 type Practitioner struct {
-	bun.BaseModel       `bun:"table:practitioners"`
+	bun.BaseModel       `bun:"table:practitioners,alias:p"`
 	ID                  string    `bun:"id,pk,type:uuid"`
 	IDNumberEnc         []byte    `bun:"id_number_enc"`
 	IDNumberIndex       string    `bun:"id_number_index"`
-	IDNumberMasked      string    `bun:"id_number_masked"`
 	Name                string    `bun:"name"`
 	PhoneEnc            []byte    `bun:"phone_enc"`
 	PhoneMasked         string    `bun:"phone_masked"`
-	BirthDate           time.Time `bun:"birth_date,type:date"`
 	Level               int       `bun:"level"`
 	Specialty           string    `bun:"specialty"`
 	CertificateNo       string    `bun:"certificate_no"`
@@ -53,30 +53,39 @@ type BadRecord struct {
 // Case is the projection of one case, written by the workflow's activities on every
 // transition (and first by the API when the case is created).
 type Case struct {
-	bun.BaseModel      `bun:"table:cases,alias:c"`
-	ID                 string     `bun:"id,pk,type:uuid"`
-	Number             string     `bun:"number"`
-	Type               string     `bun:"type"`
-	Stage              string     `bun:"stage"`
-	Status             string     `bun:"status"`
-	Level              int        `bun:"level"`
-	Specialty          string     `bun:"specialty"`
-	EnterpriseUSCC     string     `bun:"enterprise_uscc"`
-	PractitionerID     string     `bun:"practitioner_id,type:uuid"`
-	Province           string     `bun:"province"`
-	FiledByRole        string     `bun:"filed_by_role"`
-	FiledBySub         string     `bun:"filed_by_sub"`
-	IdempotencyKey     *string    `bun:"idempotency_key"`
-	AssigneeRole       string     `bun:"assignee_role"`
-	AssigneeSub        string     `bun:"assignee_sub"`
-	SLADueAt           *time.Time `bun:"sla_due_at"`
-	SLAPaused          bool       `bun:"sla_paused"`
-	SLABreached        bool       `bun:"sla_breached"`
-	ProvincialReviewer string     `bun:"provincial_reviewer"`
-	Extended           bool       `bun:"extended"`
-	ProjectionSeq      int        `bun:"projection_seq"`
-	CreatedAt          time.Time  `bun:"created_at,nullzero,default:now()"`
-	UpdatedAt          time.Time  `bun:"updated_at,nullzero,default:now()"`
+	bun.BaseModel  `bun:"table:cases,alias:c"`
+	ID             string `bun:"id,pk,type:uuid"`
+	Number         string `bun:"number"`
+	Type           string `bun:"type"`
+	Stage          string `bun:"stage"`
+	Status         string `bun:"status"`
+	Level          int    `bun:"level"`
+	Specialty      string `bun:"specialty"`
+	EnterpriseUSCC string `bun:"enterprise_uscc"`
+	PractitionerID string `bun:"practitioner_id,type:uuid"`
+	Province       string `bun:"province"`
+	FiledByRole    string `bun:"filed_by_role"`
+	FiledBySub     string `bun:"filed_by_sub"`
+	// FiledByPrincipal is the whole filing principal (role, enterprise, province, subject),
+	// which scopes the Idempotency-Key.
+	FiledByPrincipal string     `bun:"filed_by_principal"`
+	IdempotencyKey   *string    `bun:"idempotency_key"`
+	AssigneeRole     string     `bun:"assignee_role"`
+	AssigneeSub      string     `bun:"assignee_sub"`
+	SLADueAt         *time.Time `bun:"sla_due_at"`
+	SLAPaused        bool       `bun:"sla_paused"`
+	SLABreached      bool       `bun:"sla_breached"`
+	// SLAClock names the clock SLADueAt belongs to: review, supplement or notice ("" for none).
+	SLAClock           string `bun:"sla_clock"`
+	ProvincialReviewer string `bun:"provincial_reviewer"`
+	Extended           bool   `bun:"extended"`
+	// Version is raised by every write to the case's view (the API's ETag).
+	Version int `bun:"version"`
+	// Stuck is set when an activity of the case keeps failing; StuckReason says which.
+	Stuck       bool      `bun:"stuck"`
+	StuckReason string    `bun:"stuck_reason"`
+	CreatedAt   time.Time `bun:"created_at,nullzero,default:now()"`
+	UpdatedAt   time.Time `bun:"updated_at,nullzero,default:now()"`
 }
 
 // CaseEvent is one entry of a case's append-only timeline.

@@ -85,19 +85,42 @@ func (s *Store) ActiveRegistrations(ctx context.Context, practitionerID string) 
 	return int(n), err
 }
 
-// PublicRegistration is the masked public view of a registration.
+// PublicRegistration is the public view of a registration, as the national platform shows it:
+// the resident ID masked, dates as calendar dates.
 type PublicRegistration struct {
-	Name               string    `bun:"name" json:"name"`
-	IDNumberMasked     string    `bun:"id_number_masked" json:"id_number_masked"`
-	Category           string    `bun:"-" json:"category"`
-	Level              int       `bun:"level" json:"level"`
-	RegistrationNumber string    `bun:"number" json:"registration_number"`
-	Specialty          string    `bun:"specialty" json:"specialty"`
-	Enterprise         string    `bun:"enterprise" json:"enterprise"`
-	EnterpriseUSCC     string    `bun:"enterprise_uscc" json:"enterprise_uscc"`
-	ValidFrom          time.Time `bun:"valid_from" json:"valid_from"`
-	ValidTo            time.Time `bun:"valid_to" json:"valid_to"`
-	Status             string    `bun:"status" json:"status"`
+	Name               string `json:"name"`
+	IDNumberMasked     string `json:"id_number_masked"`
+	Category           string `json:"category"`
+	Level              int    `json:"level"`
+	RegistrationNumber string `json:"registration_number"`
+	Specialty          string `json:"specialty"`
+	Enterprise         string `json:"enterprise"`
+	EnterpriseUSCC     string `json:"enterprise_uscc"`
+	ValidFrom          string `json:"valid_from"`
+	ValidTo            string `json:"valid_to"`
+	Status             string `json:"status"`
+}
+
+// publicRegistrationRow is what the public query reads.
+type publicRegistrationRow struct {
+	Name           string    `bun:"name"`
+	IDNumberEnc    []byte    `bun:"id_number_enc"`
+	Level          int       `bun:"level"`
+	Number         string    `bun:"number"`
+	Specialty      string    `bun:"specialty"`
+	Enterprise     string    `bun:"enterprise"`
+	EnterpriseUSCC string    `bun:"enterprise_uscc"`
+	ValidFrom      time.Time `bun:"valid_from"`
+	ValidTo        time.Time `bun:"valid_to"`
+	Status         string    `bun:"status"`
+}
+
+// Category is the public name of a registration level.
+func Category(level int) string {
+	if level == 1 {
+		return "一级注册建造师"
+	}
+	return "二级注册建造师"
 }
 
 // PublicRegistrations finds registrations by number or by the holder's name (at most 50).
@@ -105,9 +128,9 @@ func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([
 	if number == "" && name == "" {
 		return nil, fmt.Errorf("need a registration number or a name")
 	}
-	out := []PublicRegistration{}
+	var rows []publicRegistrationRow
 	q := s.DB.NewSelect().TableExpr("registrations AS r").
-		ColumnExpr("p.name, p.id_number_masked, r.level, r.number, r.specialty, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
+		ColumnExpr("p.name, p.id_number_enc, r.level, r.number, r.specialty, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
 		Join("JOIN practitioners AS p ON p.id = r.practitioner_id").
 		Join("JOIN enterprises AS e ON e.uscc = r.enterprise_uscc")
 	if number != "" {
@@ -116,13 +139,18 @@ func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([
 	if name != "" {
 		q = q.Where("p.name = ?", name)
 	}
-	err := q.OrderExpr("r.created_at DESC").Limit(50).Scan(ctx, &out)
-	for i := range out {
-		if out[i].Level == 1 {
-			out[i].Category = "一级注册建造师"
-		} else {
-			out[i].Category = "二级注册建造师"
-		}
+	if err := q.OrderExpr("r.created_at DESC").Limit(50).Scan(ctx, &rows); err != nil {
+		return nil, err
 	}
-	return out, err
+	out := make([]PublicRegistration, len(rows))
+	for i, r := range rows {
+		masked, err := s.MaskedIDNumber(&Practitioner{IDNumberEnc: r.IDNumberEnc})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = PublicRegistration{Name: r.Name, IDNumberMasked: masked, Category: Category(r.Level), Level: r.Level,
+			RegistrationNumber: r.Number, Specialty: r.Specialty, Enterprise: r.Enterprise, EnterpriseUSCC: r.EnterpriseUSCC,
+			ValidFrom: r.ValidFrom.Format(time.DateOnly), ValidTo: r.ValidTo.Format(time.DateOnly), Status: r.Status}
+	}
+	return out, nil
 }

@@ -3,8 +3,10 @@ package worker
 
 import (
 	"context"
+	"log/slog"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
@@ -21,9 +23,12 @@ func Register(r interface {
 	r.RegisterActivity(acts)
 }
 
-// New builds a worker polling the case task queue.
+// New builds a worker polling the case task queue. Every activity runs under the failure
+// watch: data errors are not retried, and a case whose activity keeps failing is flagged
+// stuck and reported to supervisors.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	watch := &failureWatch{store: acts.Store, log: slog.Default()}
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{watch}})
 	Register(w, acts)
 	return w
 }

@@ -18,6 +18,9 @@ type Clock struct {
 	Reminded bool      `json:"reminded"`
 	Breached bool      `json:"breached"`
 	Extended bool      `json:"extended"`
+	// EndOfDay rounds the deadline to the end (23:59:59 CST) of its working day; clocks started
+	// before this rule keep their instant deadlines.
+	EndOfDay bool `json:"end_of_day,omitempty"`
 }
 
 // newClock starts a clock of budget at now.
@@ -28,9 +31,14 @@ func newClock(budget time.Duration, now time.Time) *Clock {
 // Running reports whether the clock is counting.
 func (c *Clock) Running() bool { return !c.Start.IsZero() }
 
-// Due is when the budget runs out, if the clock keeps running.
+// Due is when the budget runs out, if the clock keeps running: with EndOfDay, the end of the
+// working day on which it runs out.
 func (c *Clock) Due(cal calendar.Calendar) time.Time {
-	return cal.Add(c.Start, c.Budget-c.Used)
+	due := cal.Add(c.Start, c.Budget-c.Used)
+	if c.EndOfDay {
+		return cal.EndOfDay(due)
+	}
+	return due
 }
 
 // RemindAt is when the reminder goes out: lead working time before the deadline, or the

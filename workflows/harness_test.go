@@ -27,11 +27,28 @@ type fakeStore struct {
 	prechecks     []activities.PrecheckResult // returned in order; the last repeats
 	precheckCalls int
 	issueErr      error
+	// failRecord, when set, may refuse a transition write (e.g. as the database would).
+	failRecord func(activities.TransitionRecord) error
+	// precheckErrs are returned by the first pre-check calls, in order.
+	precheckErrs []error
+	stuck        []activities.StuckReport
+}
+
+func (f *fakeStore) flagStuck(_ context.Context, rep activities.StuckReport) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.stuck = append(f.stuck, rep)
+	return nil
 }
 
 func (f *fakeStore) record(_ context.Context, rec activities.TransitionRecord) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.failRecord != nil {
+		if err := f.failRecord(rec); err != nil {
+			return err
+		}
+	}
 	f.records = append(f.records, rec)
 	return nil
 }
@@ -47,6 +64,11 @@ func (f *fakeStore) precheck(_ context.Context, _ activities.PrecheckRequest) (a
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.precheckCalls++
+	if len(f.precheckErrs) > 0 {
+		err := f.precheckErrs[0]
+		f.precheckErrs = f.precheckErrs[1:]
+		return activities.PrecheckResult{}, err
+	}
 	if len(f.prechecks) == 0 {
 		return activities.PrecheckResult{}, nil
 	}
@@ -132,6 +154,7 @@ func newCaseEnv(t *testing.T, filedBy domain.Role, level int) *caseEnv {
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(fs.notify)
 	env.OnActivity(acts.Precheck, mock.Anything, mock.Anything).Return(fs.precheck)
 	env.OnActivity(acts.IssueRegistration, mock.Anything, mock.Anything).Return(fs.issue)
+	env.OnActivity(acts.FlagStuck, mock.Anything, mock.Anything).Return(fs.flagStuck)
 	in := CaseInput{
 		CaseID: "case-1", Number: "REG-2026-000001", Type: domain.CaseRegistration, Level: level, FiledBy: filedBy,
 		Facts:    domain.CaseFacts{EnterpriseUSCC: "E-A", PractitionerID: "p-1", Province: "21"},

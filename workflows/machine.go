@@ -41,7 +41,17 @@ type caseRun struct {
 	st        *CaseState
 	decisions workflow.ReceiveChannel
 	touches   workflow.ReceiveChannel
+	// hardened is set for runs started since the hardening change (versionHardening): decision
+	// content is checked on receipt, data the database refuses is recorded instead of failing
+	// the case, and working-day deadlines end at the end of their day.
+	hardened bool
+	// inflight is the decision the current step is handling, if any.
+	inflight *Decision
 }
+
+// versionHardening names the workflow change that brought the rules above; runs that started
+// before it replay and finish on the old rules.
+const versionHardening = "hardening-2026-11"
 
 func newCaseRun(ctx workflow.Context, in CaseInput) (*caseRun, error) {
 	r := &caseRun{
@@ -51,6 +61,7 @@ func newCaseRun(ctx workflow.Context, in CaseInput) (*caseRun, error) {
 		decisions: workflow.GetSignalChannel(ctx, SignalDecision),
 		touches:   workflow.GetSignalChannel(ctx, SignalTouch),
 	}
+	r.hardened = workflow.GetVersion(ctx, versionHardening, workflow.DefaultVersion, 1) >= 1
 	if r.st == nil {
 		facts := in.Facts
 		facts.Status = domain.StatusOpen
@@ -83,7 +94,10 @@ func (r *caseRun) activityCtx(timeout time.Duration) workflow.Context {
 	})
 }
 
-// projection derives the case row from the state.
+// projection derives the case row from the state. The deadline shown is the one the case
+// waits under: a review stage's working-day clock ("review"), the applicant's supplement
+// window ("supplement", with the authority's clock paused, whether or not a review clock had
+// started), or the end of the public notice ("notice"). A draft shows none.
 func (r *caseRun) projection() activities.Projection {
 	st := r.st
 	p := activities.Projection{
@@ -97,17 +111,25 @@ func (r *caseRun) projection() activities.Projection {
 		p.AssigneeRole = ""
 		return p
 	}
-	if c := st.Clocks[st.Facts.Stage]; c != nil && c.Running() {
-		due := c.Due(r.in.Calendar)
-		p.DueAt, p.Breached = &due, c.Breached
-	} else if !st.Deadline.IsZero() {
-		due := st.Deadline
-		p.DueAt = &due
-	}
-	if st.Facts.Stage == domain.StageSupplement {
-		if c := st.Clocks[st.ReturnTo]; c != nil {
-			p.Paused, p.Breached = true, c.Breached
+	deadline := func(clock string) {
+		if !st.Deadline.IsZero() {
+			due := st.Deadline
+			p.DueAt, p.Clock = &due, clock
 		}
+	}
+	switch stage := st.Facts.Stage; {
+	case stage == domain.StageSupplement:
+		deadline("supplement")
+		p.Paused = true
+		if c := st.Clocks[st.ReturnTo]; c != nil {
+			p.Breached = c.Breached
+		}
+	case stage == domain.StagePublicNotice:
+		deadline("notice")
+	case st.Clocks[stage] != nil && st.Clocks[stage].Running():
+		c := st.Clocks[stage]
+		due := c.Due(r.in.Calendar)
+		p.DueAt, p.Breached, p.Clock = &due, c.Breached, "review"
 	}
 	return p
 }
@@ -192,11 +214,27 @@ func systemEvent(action, comment string) activities.Event {
 }
 
 // refuse records a decision the workflow would not take, instead of dropping it silently.
+// The refusal names the decision and why; it does not repeat what the decision carried.
 func (r *caseRun) refuse(d Decision, why error) error {
 	ev := decisionEvent(d)
 	ev.Action = "refused_" + string(d.Action)
 	ev.Comment = why.Error()
+	if r.hardened {
+		ev.EvidenceIDs = nil
+	}
 	return r.record(ev)
+}
+
+// check applies the decision rule to a received decision: who may act in this stage and, for
+// hardened runs, what the decision carries (domain.CheckDecisionContent).
+func (r *caseRun) check(d Decision) error {
+	if err := domain.CheckDecision(r.st.Facts, d.Principal, d.Action, d.Comment); err != nil {
+		return err
+	}
+	if r.hardened {
+		return domain.CheckDecisionContent(d.Action, d.Comment, d.EvidenceIDs)
+	}
+	return nil
 }
 
 // wait says what ends a wait besides an accepted decision.
@@ -249,12 +287,13 @@ func (r *caseRun) await(w wait) (Decision, bool, error) {
 		if len(r.st.Pending) > 0 {
 			d := r.st.Pending[0]
 			r.st.Pending = r.st.Pending[1:]
-			if err := domain.CheckDecision(r.st.Facts, d.Principal, d.Action, d.Comment); err != nil {
+			if err := r.check(d); err != nil {
 				if err := r.refuse(d, err); err != nil {
 					return Decision{}, false, err
 				}
 				continue
 			}
+			r.inflight = &d
 			return d, true, nil
 		}
 		if workflow.GetInfo(r.ctx).GetContinueAsNewSuggested() {
@@ -347,7 +386,7 @@ func (r *caseRun) drainClosed() error {
 		} else if !r.decisions.ReceiveAsync(&d) {
 			break
 		}
-		if err := r.refuse(d, domain.CheckDecision(r.st.Facts, d.Principal, d.Action, d.Comment)); err != nil {
+		if err := r.refuse(d, r.check(d)); err != nil {
 			return err
 		}
 	}

@@ -17,6 +17,11 @@ package workflows
 // days: a reminder before the deadline, an escalation to supervisors when it passes — and the
 // case keeps waiting, since nothing is ever approved by a timeout. Enterprise confirmation is
 // the exception: when its 5 days pass, the case goes back to the applicant.
+//
+// A step whose data the database refuses for good (an activity failing non-retryably) does not
+// fail the case: the case is put back as it was before the step, the decision being handled is
+// recorded as refused, and an automated step is flagged for operators and tried again a day
+// later (see recoverStep).
 
 import (
 	"errors"
@@ -44,7 +49,12 @@ func Registration(ctx workflow.Context, in CaseInput) (Outcome, error) {
 		}
 	}
 	for r.st.Facts.Status == domain.StatusOpen {
+		snap := r.snapshot()
+		r.inflight = nil
 		err := r.step()
+		if r.hardened && failedForGood(err) {
+			err = r.recoverStep(snap, err)
+		}
 		if errors.Is(err, errContinueAsNew) {
 			r.drainForContinue()
 			next := r.in
@@ -146,7 +156,9 @@ func findings(fs []activities.Finding) string {
 // startClock starts a fresh SLA clock for a stage from the policy's limit.
 func (r *caseRun) startClock(stage domain.Stage) {
 	budget := r.in.Calendar.WorkingDays(r.in.Policy.StageLimits[stage])
-	r.st.Clocks[stage] = newClock(budget, r.now())
+	c := newClock(budget, r.now())
+	c.EndOfDay = r.hardened
+	r.st.Clocks[stage] = c
 }
 
 // returnToApplicant pauses the review clock (if any) and waits on the applicant.

@@ -123,15 +123,15 @@ func TestSupplementStopsAndResumesTheReviewClock(t *testing.T) {
 	cal := c.in.Calendar
 	firstDue := *entered.Projection.DueAt
 	used := cal.Elapsed(entered.Event.At, requested.Event.At)
-	wantDue := cal.Add(resumed.Event.At, cal.WorkingDays(20)-used)
+	wantDue := cal.EndOfDay(cal.Add(resumed.Event.At, cal.WorkingDays(20)-used))
 	if !resumed.Projection.DueAt.Equal(wantDue) {
 		t.Fatalf("due after resume %v, want %v (first due %v)", resumed.Projection.DueAt, wantDue, firstDue)
 	}
 	if !resumed.Projection.DueAt.After(firstDue) {
 		t.Fatalf("the pause did not move the deadline: %v vs %v", resumed.Projection.DueAt, firstDue)
 	}
-	// 20 working days from Tue 2026-03-03 09:00 is Tue 2026-03-31 09:00.
-	if want := time.Date(2026, 3, 31, 9, 0, 0, 0, cst); !firstDue.Equal(want) {
+	// 20 working days from Tue 2026-03-03 09:00 end at the end of Tue 2026-03-31 (Beijing time).
+	if want := time.Date(2026, 3, 31, 23, 59, 59, 0, cst); !firstDue.Equal(want) {
 		t.Fatalf("first due %v, want %v", firstDue.In(cst), want)
 	}
 }
@@ -149,8 +149,8 @@ func TestEnterpriseTimeoutReturnsToApplicant(t *testing.T) {
 	if timeout.Event.ToStage != domain.StageSupplement || !strings.Contains(timeout.Event.Comment, "enterprise_confirmation_timeout") {
 		t.Fatalf("timeout event %+v", timeout.Event)
 	}
-	// Submitted Mon 10:00: five working days end Mon 2026-03-09 10:00.
-	if want := time.Date(2026, 3, 9, 10, 0, 0, 0, cst); !timeout.Event.At.Equal(want) {
+	// Submitted Mon 10:00: five working days end at the end of Mon 2026-03-09.
+	if want := time.Date(2026, 3, 9, 23, 59, 59, 0, cst); !timeout.Event.At.Equal(want) {
 		t.Fatalf("returned at %v, want %v", timeout.Event.At.In(cst), want)
 	}
 }

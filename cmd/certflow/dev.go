@@ -90,12 +90,12 @@ certflow is running.
   env for other shells: source %s
 
 Demo data: enterprise A %s (%s, province %s), enterprise B %s (%s, province %s),
-           practitioner %s (id %s, resident ID %s).
+           practitioner %s (id %s).
 Demo tokens (valid 30 days):
 `, baseURL(cfg), st.TemporalUIURL, st.MinioConsoleURL, filepath.Join(cfg.DataDir, "minio.credentials"),
 		cfg.DayLength, env, demo.EnterpriseA.USCC, demo.EnterpriseA.Name, demo.EnterpriseA.ProvinceCode,
 		demo.EnterpriseB.USCC, demo.EnterpriseB.Name, demo.EnterpriseB.ProvinceCode,
-		demo.PractitionerName, demo.PractitionerID, demo.PractitionerIDNumber)
+		demo.PractitionerName, demo.PractitionerID)
 	for _, t := range demo.tokens(cfg.JWTSecret, 30*24*time.Hour) {
 		fmt.Printf("  %-34s export %s=%s\n", t.label, t.env, t.token)
 	}

@@ -21,6 +21,8 @@ type demoData struct {
 	PractitionerID           string
 	PractitionerName         string
 	PractitionerIDNumber     string
+	// PractitionerIndex is the blind index of the demo resident ID, the applicant token's claim.
+	PractitionerIndex string
 }
 
 // must completes a fixed demo identifier; the prefixes are constants, so an error is a bug.
@@ -50,17 +52,15 @@ func seedDemo(ctx context.Context, s *store.Store) (*demoData, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := s.PractitionerByIDNumber(ctx, rid.Number)
-	if errors.Is(err, store.ErrNotFound) {
-		p, err = s.CreatePractitioner(ctx, store.NewPractitioner{IDNumber: rid, Name: d.PractitionerName,
-			Phone: "13800138000", Level: 1, Specialty: "建筑工程", CertificateNo: "JZ-2024-0012345",
-			ObtainedOn: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), CreatedByEnterprise: d.EnterpriseA.USCC,
-			CreatedBy: "seed"})
-	}
+	p, _, err := s.CreatePractitioner(ctx, store.NewPractitioner{IDNumber: rid, Name: d.PractitionerName,
+		Phone: "13800138000", Level: 1, Specialty: "建筑工程", CertificateNo: "JZ-2024-0012345",
+		ObtainedOn: time.Date(2024, 9, 1, 0, 0, 0, 0, time.UTC), Enterprise: d.EnterpriseA.USCC,
+		CreatedBy: "seed"})
 	if err != nil {
 		return nil, err
 	}
 	d.PractitionerID = p.ID
+	d.PractitionerIndex = p.IDNumberIndex
 	return d, nil
 }
 
@@ -75,7 +75,7 @@ func (d *demoData) tokens(secret []byte, ttl time.Duration) []demoToken {
 		{"admin", "ADMIN", api.Claims{Role: domain.RoleAdmin}},
 		{"enterprise A (辽宁)", "ENT_A", api.Claims{Role: domain.RoleEnterprise, Enterprise: d.EnterpriseA.USCC}},
 		{"enterprise B (北京)", "ENT_B", api.Claims{Role: domain.RoleEnterprise, Enterprise: d.EnterpriseB.USCC}},
-		{"applicant (the demo practitioner)", "APPLICANT", api.Claims{Role: domain.RoleApplicant, Practitioner: d.PractitionerIDNumber}},
+		{"applicant (the demo practitioner)", "APPLICANT", api.Claims{Role: domain.RoleApplicant, Practitioner: d.PractitionerIndex}},
 		{"provincial reviewer 辽宁 (21)", "PROV_LN", api.Claims{Role: domain.RoleProvincialReviewer, Province: "21"}},
 		{"provincial reviewer 北京 (11)", "PROV_BJ", api.Claims{Role: domain.RoleProvincialReviewer, Province: "11"}},
 		{"ministry reviewer", "MINISTRY", api.Claims{Role: domain.RoleMinistryReviewer}},
