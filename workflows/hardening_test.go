@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"certflow/activities"
 	"certflow/domain"
@@ -93,5 +94,28 @@ func TestAutomatedStepFailingForGoodIsFlaggedAndRetried(t *testing.T) {
 	}
 	if c.store.precheckCalls != 2 {
 		t.Fatalf("pre-check ran %d times, want 2 (failed, then retried a day later)", c.store.precheckCalls)
+	}
+}
+
+// TestCaseStartedBeforeTheChangeRecoversToo: a case that started on the old rules (no content
+// check on receipt) meets a poison decision whose write the database refuses; it records the
+// refusal and goes on instead of failing.
+func TestCaseStartedBeforeTheChangeRecoversToo(t *testing.T) {
+	c := newCaseEnv(t, domain.RoleApplicant, 1)
+	c.env.OnGetVersion(versionHardening, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	c.store.failRecord = func(rec activities.TransitionRecord) error {
+		if strings.Contains(rec.Event.Comment, "\x00") {
+			return dataRefused
+		}
+		return nil
+	}
+	c.at(hour, applicant, domain.ActionWithdraw, "x\x00y")
+	c.at(2*hour, applicant, domain.ActionWithdraw, "")
+	if out := c.run(); out.Status != domain.StatusWithdrawn {
+		t.Fatalf("outcome %+v", out)
+	}
+	refused := c.store.find(t, "refused_withdraw")
+	if refused.Projection.Status != domain.StatusOpen || !strings.Contains(refused.Event.Comment, "could not be recorded") {
+		t.Fatalf("refusal %+v", refused)
 	}
 }

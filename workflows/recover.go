@@ -13,6 +13,18 @@ import (
 	"certflow/activities"
 )
 
+// versionRecovery lets cases that started before the hardening change recover from a step
+// that failed for good too, instead of failing; it is asked only when such a failure happens,
+// so their histories replay unchanged.
+const versionRecovery = "recover-failed-step"
+
+// recovers reports whether this run undoes a step that failed for good (recoverStep) rather
+// than failing the case: always since the hardening change, and for older runs from the first
+// such failure on.
+func (r *caseRun) recovers() bool {
+	return r.hardened || workflow.GetVersion(r.ctx, versionRecovery, workflow.DefaultVersion, 1) >= 1
+}
+
 // snapshot copies the case state, so a step that fails for good can be undone.
 func (r *caseRun) snapshot() *CaseState {
 	b, err := json.Marshal(r.st)

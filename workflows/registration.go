@@ -52,7 +52,7 @@ func Registration(ctx workflow.Context, in CaseInput) (Outcome, error) {
 		snap := r.snapshot()
 		r.inflight = nil
 		err := r.step()
-		if r.hardened && failedForGood(err) {
+		if failedForGood(err) && r.recovers() {
 			err = r.recoverStep(snap, err)
 		}
 		if errors.Is(err, errContinueAsNew) {
