@@ -6,6 +6,7 @@ import (
 
 	"go.temporal.io/sdk/temporal"
 
+	"certflow/domain"
 	"certflow/store"
 )
 
@@ -101,5 +102,5 @@ func (a *Activities) FlagStuck(ctx context.Context, rep StuckReport) error {
 		return err
 	}
 	return a.Store.AddNotification(ctx, &store.Notification{CaseID: rep.CaseID, Key: rep.Key, Kind: "stuck",
-		Role: "supervisor", Message: "case is stuck: " + rep.Reason, At: rep.At})
+		Role: string(domain.RoleSupervisor), Message: "case is stuck: " + rep.Reason, At: rep.At})
 }

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"certflow/activities"
+	"certflow/domain"
 	"certflow/metrics"
 	"certflow/store"
 )
@@ -83,7 +84,7 @@ func (a *activityWatch) flag(ctx context.Context, args []any, name string, info 
 	a.watch.log.Error("case stuck", "case", caseID, "activity", name, "attempt", info.Attempt)
 	err = a.watch.store.AddNotification(ctx, &store.Notification{CaseID: caseID,
 		Key: "stuck-" + info.WorkflowExecution.RunID + "-" + info.ActivityID, Kind: "stuck",
-		Role: "supervisor", Message: "case is stuck: " + reason, At: info.StartedTime.UTC()})
+		Role: string(domain.RoleSupervisor), Message: "case is stuck: " + reason, At: info.StartedTime.UTC()})
 	if err != nil {
 		a.watch.log.Warn("cannot notify supervisors of a stuck case", "case", caseID, "err", err)
 	}
