@@ -1,3 +1,8 @@
+// Package activities holds everything with side effects that the case workflows call: writing
+// the case projection and timeline, pre-check rules that read the registry, issuing
+// registrations, sending notifications and flagging stuck cases. Every activity is idempotent,
+// keyed by case and step. Their inputs and results are in package workflows/steps.
+
 package activities
 
 import (
@@ -8,7 +13,12 @@ import (
 
 	"certflow/domain"
 	"certflow/store"
+	"certflow/workflows/steps"
 )
+
+// The worker registers Activities for the workflows' steps.Stubs: the names and signatures
+// must be the same.
+var _ steps.Activities = (*Activities)(nil)
 
 // Activities are the case workflows' side effects, bound to the store.
 type Activities struct {
@@ -16,7 +26,7 @@ type Activities struct {
 }
 
 // RecordTransition writes a case's new projection and its timeline event, once per key.
-func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord) error {
+func (a *Activities) RecordTransition(ctx context.Context, rec steps.TransitionRecord) error {
 	p := rec.Projection
 	t := store.Transition{
 		Case: store.Case{
@@ -52,29 +62,29 @@ func (a *Activities) RecordTransition(ctx context.Context, rec TransitionRecord)
 }
 
 // Precheck runs the automated registration checks against the registry.
-func (a *Activities) Precheck(ctx context.Context, req PrecheckRequest) (PrecheckResult, error) {
+func (a *Activities) Precheck(ctx context.Context, req steps.PrecheckRequest) (steps.PrecheckResult, error) {
 	facts, err := a.Store.PrecheckFacts(ctx, req.CaseID, req.At)
 	if err != nil {
-		return PrecheckResult{}, err
+		return steps.PrecheckResult{}, err
 	}
 	idNumber, err := a.Store.RevealIDNumber(&facts.Practitioner)
 	if err != nil {
-		return PrecheckResult{}, temporal.NewNonRetryableApplicationError("cannot decrypt the resident ID", "Decrypt", err)
+		return steps.PrecheckResult{}, temporal.NewNonRetryableApplicationError("cannot decrypt the resident ID", "Decrypt", err)
 	}
 	return EvaluatePrecheck(facts, idNumber, req.At, req.Policy), nil
 }
 
 // IssueRegistration assigns the number and activates the registration. A second active
 // registration for the same person fails with the non-retryable ErrAlreadyRegistered type.
-func (a *Activities) IssueRegistration(ctx context.Context, req IssueRequest) (IssueResult, error) {
+func (a *Activities) IssueRegistration(ctx context.Context, req steps.IssueRequest) (steps.IssueResult, error) {
 	reg, err := a.Store.IssueRegistration(ctx, req.CaseID, req.At, req.ValidityYears)
 	if errors.Is(err, store.ErrAlreadyRegistered) {
-		return IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrAlreadyRegistered, err)
+		return steps.IssueResult{}, temporal.NewNonRetryableApplicationError(err.Error(), steps.ErrAlreadyRegistered, err)
 	}
 	if err != nil {
-		return IssueResult{}, err
+		return steps.IssueResult{}, err
 	}
-	return IssueResult{
+	return steps.IssueResult{
 		RegistrationID:     reg.ID,
 		RegistrationNumber: reg.Number,
 		ValidFrom:          reg.ValidFrom,
@@ -84,7 +94,7 @@ func (a *Activities) IssueRegistration(ctx context.Context, req IssueRequest) (I
 
 // Notify stores a reminder or escalation for its recipients (and logs it); delivery channels
 // such as SMS read the notifications table.
-func (a *Activities) Notify(ctx context.Context, n Notification) error {
+func (a *Activities) Notify(ctx context.Context, n steps.Notification) error {
 	return a.Store.AddNotification(ctx, &store.Notification{
 		CaseID:  n.CaseID,
 		Key:     n.Key,
@@ -97,7 +107,7 @@ func (a *Activities) Notify(ctx context.Context, n Notification) error {
 }
 
 // FlagStuck marks a case stuck and tells the supervisors, once per key.
-func (a *Activities) FlagStuck(ctx context.Context, rep StuckReport) error {
+func (a *Activities) FlagStuck(ctx context.Context, rep steps.StuckReport) error {
 	if _, err := a.Store.MarkStuck(ctx, rep.CaseID, rep.Reason); err != nil {
 		return err
 	}

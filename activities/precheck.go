@@ -9,18 +9,19 @@ import (
 	"certflow/domain"
 	"certflow/ident"
 	"certflow/store"
+	"certflow/workflows/steps"
 )
 
 // EvaluatePrecheck applies the registration pre-check rules (注册建造师管理规定 refusal grounds
 // and completeness) to the gathered facts. idNumber is the decrypted resident ID. It is pure:
 // the same facts give the same result.
-func EvaluatePrecheck(f *store.PrecheckFacts, idNumber string, at time.Time, pol domain.Policy) PrecheckResult {
-	var res PrecheckResult
+func EvaluatePrecheck(f *store.PrecheckFacts, idNumber string, at time.Time, pol domain.Policy) steps.PrecheckResult {
+	var res steps.PrecheckResult
 	refuse := func(rule, format string, args ...any) {
-		res.Refusal = append(res.Refusal, Finding{Rule: rule, Message: fmt.Sprintf(format, args...)})
+		res.Refusal = append(res.Refusal, steps.Finding{Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
 	fix := func(rule, format string, args ...any) {
-		res.Fixable = append(res.Fixable, Finding{Rule: rule, Message: fmt.Sprintf(format, args...)})
+		res.Fixable = append(res.Fixable, steps.Finding{Rule: rule, Message: fmt.Sprintf(format, args...)})
 	}
 
 	id, err := ident.ParseResidentID(idNumber)

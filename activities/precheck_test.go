@@ -7,6 +7,7 @@ import (
 
 	"certflow/domain"
 	"certflow/store"
+	"certflow/workflows/steps"
 )
 
 func TestEvaluatePrecheck(t *testing.T) {
@@ -22,7 +23,7 @@ func TestEvaluatePrecheck(t *testing.T) {
 			EvidenceKinds: []string{"id_card", "qualification_certificate", "labour_contract"},
 		}
 	}
-	rules := func(fs []Finding) []string {
+	rules := func(fs []steps.Finding) []string {
 		var out []string
 		for _, f := range fs {
 			out = append(out, f.Rule)

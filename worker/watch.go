@@ -14,6 +14,7 @@ import (
 	"certflow/domain"
 	"certflow/metrics"
 	"certflow/store"
+	"certflow/workflows/steps"
 )
 
 // StuckAfter is the attempt after which a case whose activity keeps failing is flagged stuck
@@ -64,7 +65,7 @@ func (a *activityWatch) ExecuteActivity(ctx context.Context, in *interceptor.Exe
 func (a *activityWatch) flag(ctx context.Context, args []any, name string, info activity.Info) {
 	caseID := ""
 	for _, arg := range args {
-		if ref, ok := arg.(activities.CaseRef); ok {
+		if ref, ok := arg.(steps.CaseRef); ok {
 			caseID = ref.CaseRef()
 		}
 	}

@@ -9,12 +9,12 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"certflow/activities"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
 // dataRefused is what the failure watch turns a database's refusal of the data into.
-var dataRefused = temporal.NewNonRetryableApplicationError("the database refused the data (SQLSTATE 22021)", activities.ErrDataRefused, nil)
+var dataRefused = temporal.NewNonRetryableApplicationError("the database refused the data (SQLSTATE 22021)", steps.ErrDataRefused, nil)
 
 func TestPoisonDecisionIsRefusedAndTheCaseMovesOn(t *testing.T) {
 	c := newCaseEnv(t, domain.RoleApplicant, 1)
@@ -35,7 +35,7 @@ func TestPoisonDecisionIsRefusedAndTheCaseMovesOn(t *testing.T) {
 
 func TestBareSupplementIsRefused(t *testing.T) {
 	c := newCaseEnv(t, domain.RoleApplicant, 1)
-	c.store.prechecks = []activities.PrecheckResult{{Fixable: []activities.Finding{{Rule: "missing_evidence", Message: "labour_contract"}}}, {}}
+	c.store.prechecks = []steps.PrecheckResult{{Fixable: []steps.Finding{{Rule: "missing_evidence", Message: "labour_contract"}}}, {}}
 	c.at(hour, applicant, domain.ActionSubmit, "")
 	c.at(2*hour, applicant, domain.ActionSupplement, "")
 	c.at(3*hour, applicant, domain.ActionSupplement, "uploaded the contract")
@@ -57,7 +57,7 @@ func TestBareSupplementIsRefused(t *testing.T) {
 func TestRefusedWriteIsRecordedAndTheCaseWaits(t *testing.T) {
 	c := newCaseEnv(t, domain.RoleEnterprise, 2)
 	var refusedOnce atomic.Bool
-	c.store.failRecord = func(rec activities.TransitionRecord) error {
+	c.store.failRecord = func(rec steps.TransitionRecord) error {
 		if rec.Event.Action == "approve" && refusedOnce.CompareAndSwap(false, true) {
 			return dataRefused
 		}
@@ -103,7 +103,7 @@ func TestAutomatedStepFailingForGoodIsFlaggedAndRetried(t *testing.T) {
 func TestCaseStartedBeforeTheChangeRecoversToo(t *testing.T) {
 	c := newCaseEnv(t, domain.RoleApplicant, 1)
 	c.env.OnGetVersion(versionHardening, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	c.store.failRecord = func(rec activities.TransitionRecord) error {
+	c.store.failRecord = func(rec steps.TransitionRecord) error {
 		if strings.Contains(rec.Event.Comment, "\x00") {
 			return dataRefused
 		}

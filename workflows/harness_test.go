@@ -14,34 +14,34 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
-	"certflow/activities"
 	"certflow/calendar"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
 // fakeStore records what the workflow's activities were asked to write.
 type fakeStore struct {
 	mu            sync.Mutex
-	records       []activities.TransitionRecord
-	notifications []activities.Notification
-	prechecks     []activities.PrecheckResult // returned in order; the last repeats
+	records       []steps.TransitionRecord
+	notifications []steps.Notification
+	prechecks     []steps.PrecheckResult // returned in order; the last repeats
 	precheckCalls int
 	issueErr      error
 	// failRecord, when set, may refuse a transition write (e.g. as the database would).
-	failRecord func(activities.TransitionRecord) error
+	failRecord func(steps.TransitionRecord) error
 	// precheckErrs are returned by the first pre-check calls, in order.
 	precheckErrs []error
-	stuck        []activities.StuckReport
+	stuck        []steps.StuckReport
 }
 
-func (f *fakeStore) flagStuck(_ context.Context, rep activities.StuckReport) error {
+func (f *fakeStore) flagStuck(_ context.Context, rep steps.StuckReport) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.stuck = append(f.stuck, rep)
 	return nil
 }
 
-func (f *fakeStore) record(_ context.Context, rec activities.TransitionRecord) error {
+func (f *fakeStore) record(_ context.Context, rec steps.TransitionRecord) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failRecord != nil {
@@ -53,24 +53,24 @@ func (f *fakeStore) record(_ context.Context, rec activities.TransitionRecord) e
 	return nil
 }
 
-func (f *fakeStore) notify(_ context.Context, n activities.Notification) error {
+func (f *fakeStore) notify(_ context.Context, n steps.Notification) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.notifications = append(f.notifications, n)
 	return nil
 }
 
-func (f *fakeStore) precheck(_ context.Context, _ activities.PrecheckRequest) (activities.PrecheckResult, error) {
+func (f *fakeStore) precheck(_ context.Context, _ steps.PrecheckRequest) (steps.PrecheckResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.precheckCalls++
 	if len(f.precheckErrs) > 0 {
 		err := f.precheckErrs[0]
 		f.precheckErrs = f.precheckErrs[1:]
-		return activities.PrecheckResult{}, err
+		return steps.PrecheckResult{}, err
 	}
 	if len(f.prechecks) == 0 {
-		return activities.PrecheckResult{}, nil
+		return steps.PrecheckResult{}, nil
 	}
 	res := f.prechecks[0]
 	if len(f.prechecks) > 1 {
@@ -79,11 +79,11 @@ func (f *fakeStore) precheck(_ context.Context, _ activities.PrecheckRequest) (a
 	return res, nil
 }
 
-func (f *fakeStore) issue(_ context.Context, req activities.IssueRequest) (activities.IssueResult, error) {
+func (f *fakeStore) issue(_ context.Context, req steps.IssueRequest) (steps.IssueResult, error) {
 	if f.issueErr != nil {
-		return activities.IssueResult{}, f.issueErr
+		return steps.IssueResult{}, f.issueErr
 	}
-	return activities.IssueResult{RegistrationID: "reg-1", RegistrationNumber: "辽121242600001",
+	return steps.IssueResult{RegistrationID: "reg-1", RegistrationNumber: "辽121242600001",
 		ValidFrom: req.At, ValidTo: req.At.AddDate(3, 0, -1)}, nil
 }
 
@@ -97,10 +97,10 @@ func (f *fakeStore) actions() []string {
 }
 
 // last returns the newest record.
-func (f *fakeStore) last() activities.TransitionRecord { return f.records[len(f.records)-1] }
+func (f *fakeStore) last() steps.TransitionRecord { return f.records[len(f.records)-1] }
 
 // find returns the first record with the action, or fails.
-func (f *fakeStore) find(t *testing.T, action string) activities.TransitionRecord {
+func (f *fakeStore) find(t *testing.T, action string) steps.TransitionRecord {
 	t.Helper()
 	for _, r := range f.records {
 		if r.Event.Action == action {
@@ -108,7 +108,7 @@ func (f *fakeStore) find(t *testing.T, action string) activities.TransitionRecor
 		}
 	}
 	t.Fatalf("no %q event; timeline: %v", action, f.actions())
-	return activities.TransitionRecord{}
+	return steps.TransitionRecord{}
 }
 
 // cst is China Standard Time.
@@ -192,7 +192,7 @@ func (c *caseEnv) run() Outcome {
 }
 
 // alreadyRegistered is the error the issuing activity returns for a second active registration.
-var alreadyRegistered = temporal.NewNonRetryableApplicationError("already", activities.ErrAlreadyRegistered, errors.New("dup"))
+var alreadyRegistered = temporal.NewNonRetryableApplicationError("already", steps.ErrAlreadyRegistered, errors.New("dup"))
 
 const (
 	hour = time.Hour

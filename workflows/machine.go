@@ -8,12 +8,13 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"certflow/activities"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
-// acts is used only for its method values: activity references checked by the compiler.
-var acts *activities.Activities
+// acts is used only for its method values: activity references whose names and arguments the
+// compiler and workflow.ExecuteActivity check.
+var acts *steps.Stubs
 
 // errContinueAsNew asks the main loop to continue the case as a new run.
 var errContinueAsNew = errors.New("continue as new")
@@ -98,9 +99,9 @@ func (r *caseRun) activityCtx(timeout time.Duration) workflow.Context {
 // waits under: a review stage's working-day clock ("review"), the applicant's supplement
 // window ("supplement", with the authority's clock paused, whether or not a review clock had
 // started), or the end of the public notice ("notice"). A draft shows none.
-func (r *caseRun) projection() activities.Projection {
+func (r *caseRun) projection() steps.Projection {
 	st := r.st
-	p := activities.Projection{
+	p := steps.Projection{
 		Stage:              st.Facts.Stage,
 		Status:             st.Facts.Status,
 		AssigneeRole:       assigneeRole(st.Facts.Stage, r.in.FiledBy),
@@ -135,7 +136,7 @@ func (r *caseRun) projection() activities.Projection {
 }
 
 // record writes the projection and one timeline event, keyed so it is written once.
-func (r *caseRun) record(ev activities.Event) error {
+func (r *caseRun) record(ev steps.Event) error {
 	r.st.Seq++
 	if ev.At.IsZero() {
 		ev.At = r.now()
@@ -153,7 +154,7 @@ func (r *caseRun) record(ev activities.Event) error {
 	if ev.DecisionID != "" {
 		key = "d-" + ev.DecisionID
 	}
-	rec := activities.TransitionRecord{
+	rec := steps.TransitionRecord{
 		CaseID:     r.in.CaseID,
 		Key:        key,
 		Projection: r.projection(),
@@ -166,7 +167,7 @@ func (r *caseRun) record(ev activities.Event) error {
 }
 
 // upsertSearchAttributes keeps the operators' view in Temporal current.
-func (r *caseRun) upsertSearchAttributes(p activities.Projection) error {
+func (r *caseRun) upsertSearchAttributes(p steps.Projection) error {
 	updates := []temporal.SearchAttributeUpdate{
 		saCaseType.ValueSet(string(r.in.Type)),
 		saCaseStage.ValueSet(string(p.Stage)),
@@ -182,22 +183,22 @@ func (r *caseRun) upsertSearchAttributes(p activities.Projection) error {
 }
 
 // moveTo changes stage and records why.
-func (r *caseRun) moveTo(to domain.Stage, ev activities.Event) error {
+func (r *caseRun) moveTo(to domain.Stage, ev steps.Event) error {
 	ev.FromStage, ev.ToStage = r.st.Facts.Stage, to
 	r.st.Facts.Stage = to
 	return r.record(ev)
 }
 
 // close ends the case with a status.
-func (r *caseRun) close(status domain.Status, ev activities.Event) error {
+func (r *caseRun) close(status domain.Status, ev steps.Event) error {
 	r.st.Facts.Status = status
 	r.st.Deadline = time.Time{}
 	return r.moveTo(domain.StageClosed, ev)
 }
 
 // decisionEvent turns an accepted decision into its timeline entry.
-func decisionEvent(d Decision) activities.Event {
-	return activities.Event{
+func decisionEvent(d Decision) steps.Event {
+	return steps.Event{
 		ActorSub:    d.Principal.Subject,
 		ActorRole:   d.Principal.Role,
 		Action:      string(d.Action),
@@ -209,8 +210,8 @@ func decisionEvent(d Decision) activities.Event {
 }
 
 // systemEvent is a timeline entry written by certflow itself.
-func systemEvent(action, comment string) activities.Event {
-	return activities.Event{ActorSub: "certflow", Action: action, Comment: comment}
+func systemEvent(action, comment string) steps.Event {
+	return steps.Event{ActorSub: "certflow", Action: action, Comment: comment}
 }
 
 // refuse records a decision the workflow would not take, instead of dropping it silently.
@@ -364,7 +365,7 @@ func (r *caseRun) fire(kind string, w wait) (done bool, err error) {
 
 // notify sends a notification through the store, keyed by the case's next timeline number.
 func (r *caseRun) notify(kind string, role domain.Role, msg string) error {
-	n := activities.Notification{
+	n := steps.Notification{
 		CaseID:  r.in.CaseID,
 		Key:     fmt.Sprintf("wf-%d-%s", r.st.Seq+1, kind),
 		Kind:    kind,

@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"certflow/activities"
+	"certflow/workflows/steps"
 )
 
 // versionRecovery lets cases that started before the hardening change recover from a step
@@ -69,7 +69,7 @@ func (r *caseRun) recoverStep(snap *CaseState, cause error) error {
 	if errors.As(cause, &appErr) {
 		reason += ": " + appErr.Error()
 	}
-	report := activities.StuckReport{CaseID: r.in.CaseID, Reason: reason, Key: fmt.Sprintf("wf-%d-stuck", r.st.Seq), At: r.now()}
+	report := steps.StuckReport{CaseID: r.in.CaseID, Reason: reason, Key: fmt.Sprintf("wf-%d-stuck", r.st.Seq), At: r.now()}
 	if err := workflow.ExecuteActivity(r.activityCtx(30*time.Second), acts.FlagStuck, report).Get(r.ctx, nil); err != nil {
 		return err
 	}

@@ -32,8 +32,8 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"certflow/activities"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
 // Registration is the workflow of a registration case; its ID is the case ID.
@@ -44,7 +44,7 @@ func Registration(ctx workflow.Context, in CaseInput) (Outcome, error) {
 	}
 	if in.State == nil {
 		r.st.Deadline = r.now().Add(r.days(in.Policy.DraftAbandonDays))
-		if err := r.record(activities.Event{ActorSub: "certflow", Action: "created", FromStage: domain.StageDraft}); err != nil {
+		if err := r.record(steps.Event{ActorSub: "certflow", Action: "created", FromStage: domain.StageDraft}); err != nil {
 			return Outcome{}, err
 		}
 	}
@@ -124,8 +124,8 @@ func (r *caseRun) draft() error {
 // precheck runs the automated rules: hard findings reject, fixable ones go back to the applicant.
 func (r *caseRun) precheck() error {
 	ctx := r.activityCtx(time.Minute)
-	var res activities.PrecheckResult
-	req := activities.PrecheckRequest{CaseID: r.in.CaseID, At: r.now(), Policy: r.in.Policy}
+	var res steps.PrecheckResult
+	req := steps.PrecheckRequest{CaseID: r.in.CaseID, At: r.now(), Policy: r.in.Policy}
 	if err := workflow.ExecuteActivity(ctx, acts.Precheck, req).Get(r.ctx, &res); err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func (r *caseRun) precheck() error {
 }
 
 // findings joins findings into one sentence list naming each rule.
-func findings(fs []activities.Finding) string {
+func findings(fs []steps.Finding) string {
 	parts := make([]string, len(fs))
 	for i, f := range fs {
 		parts[i] = f.Rule + ": " + f.Message
@@ -162,7 +162,7 @@ func (r *caseRun) startClock(stage domain.Stage) {
 }
 
 // returnToApplicant pauses the review clock (if any) and waits on the applicant.
-func (r *caseRun) returnToApplicant(returnTo domain.Stage, action string, fs []activities.Finding) error {
+func (r *caseRun) returnToApplicant(returnTo domain.Stage, action string, fs []steps.Finding) error {
 	r.st.ReturnTo = returnTo
 	r.st.Reasons = r.st.Reasons[:0]
 	for _, f := range fs {
@@ -172,7 +172,7 @@ func (r *caseRun) returnToApplicant(returnTo domain.Stage, action string, fs []a
 		c.Pause(r.in.Calendar, r.now())
 	}
 	r.st.Deadline = r.now().Add(r.days(r.in.Policy.SupplementDays))
-	return r.moveTo(domain.StageSupplement, activities.Event{ActorSub: "certflow", Action: action, Comment: findings(fs)})
+	return r.moveTo(domain.StageSupplement, steps.Event{ActorSub: "certflow", Action: action, Comment: findings(fs)})
 }
 
 // enterpriseConfirmation waits for the named enterprise; after its limit the case returns to
@@ -186,7 +186,7 @@ func (r *caseRun) enterpriseConfirmation() error {
 	if !ok {
 		delete(r.st.Clocks, stage)
 		limit := r.in.Policy.StageLimits[stage]
-		return r.returnToApplicant(domain.StagePrecheck, "enterprise_timeout", []activities.Finding{{
+		return r.returnToApplicant(domain.StagePrecheck, "enterprise_timeout", []steps.Finding{{
 			Rule:    "enterprise_confirmation_timeout",
 			Message: fmt.Sprintf("the enterprise did not confirm the employment within %d working days", limit),
 		}})
@@ -242,7 +242,7 @@ func (r *caseRun) review() error {
 }
 
 // startNotice begins the public notice period.
-func (r *caseRun) startNotice(ev activities.Event) error {
+func (r *caseRun) startNotice(ev steps.Event) error {
 	r.st.NoticeLeft = r.days(r.in.Policy.PublicNoticeDays)
 	r.st.Deadline = r.now().Add(r.st.NoticeLeft)
 	return r.moveTo(domain.StagePublicNotice, ev)
@@ -313,11 +313,11 @@ func (r *caseRun) supplement() error {
 // a second active registration for one person; that rejects the case.
 func (r *caseRun) issue() error {
 	ctx := r.activityCtx(time.Minute)
-	req := activities.IssueRequest{CaseID: r.in.CaseID, At: r.now(), ValidityYears: r.in.Policy.ValidityYears}
-	var res activities.IssueResult
+	req := steps.IssueRequest{CaseID: r.in.CaseID, At: r.now(), ValidityYears: r.in.Policy.ValidityYears}
+	var res steps.IssueResult
 	err := workflow.ExecuteActivity(ctx, acts.IssueRegistration, req).Get(r.ctx, &res)
 	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && appErr.Type() == activities.ErrAlreadyRegistered {
+	if errors.As(err, &appErr) && appErr.Type() == steps.ErrAlreadyRegistered {
 		return r.close(domain.StatusRejected, systemEvent("issue_refused",
 			"already_registered: the practitioner already holds an active registration"))
 	}

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"certflow/activities"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
 // happyPath schedules the decisions that take an applicant-filed 一级 case to issuing.
@@ -275,8 +275,8 @@ func TestDraftUntouchedIsAbandoned(t *testing.T) {
 func TestPrecheckFindings(t *testing.T) {
 	t.Run("fixable goes back to the applicant and is checked again", func(t *testing.T) {
 		c := newCaseEnv(t, domain.RoleEnterprise, 2)
-		c.store.prechecks = []activities.PrecheckResult{
-			{Fixable: []activities.Finding{{Rule: "missing_evidence", Message: "required evidence missing: labour_contract"}}},
+		c.store.prechecks = []steps.PrecheckResult{
+			{Fixable: []steps.Finding{{Rule: "missing_evidence", Message: "required evidence missing: labour_contract"}}},
 			{},
 		}
 		c.at(hour, entA, domain.ActionSubmit, "")
@@ -295,7 +295,7 @@ func TestPrecheckFindings(t *testing.T) {
 	})
 	t.Run("hard refusal rejects naming the rule", func(t *testing.T) {
 		c := newCaseEnv(t, domain.RoleEnterprise, 1)
-		c.store.prechecks = []activities.PrecheckResult{{Refusal: []activities.Finding{{Rule: "age_limit", Message: "over 65"}}}}
+		c.store.prechecks = []steps.PrecheckResult{{Refusal: []steps.Finding{{Rule: "age_limit", Message: "over 65"}}}}
 		c.at(hour, entA, domain.ActionSubmit, "")
 		if out := c.run(); out.Status != domain.StatusRejected {
 			t.Fatalf("outcome %+v", out)

@@ -16,7 +16,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"certflow/activities"
+	"certflow/workflows/steps"
 )
 
 // TestReplayCommittedHistories replays every committed history (recorded from real cases by
@@ -80,7 +80,7 @@ func (s step) String() string {
 	return fmt.Sprintf("RecordTransition %s → %s by %s (status %s)", s.from, s.to, s.action, s.status)
 }
 
-func transitionStep(rec activities.TransitionRecord) step {
+func transitionStep(rec steps.TransitionRecord) step {
 	return step{activity: "RecordTransition", from: string(rec.Event.FromStage), to: string(rec.Event.ToStage),
 		action: rec.Event.Action, status: string(rec.Projection.Status)}
 }
@@ -97,7 +97,7 @@ func loadHistory(t *testing.T, path string) (*historypb.History, []step) {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	var steps []step
+	var route []step
 	for _, ev := range hist.GetEvents() {
 		a := ev.GetActivityTaskScheduledEventAttributes()
 		if a == nil {
@@ -105,16 +105,16 @@ func loadHistory(t *testing.T, path string) (*historypb.History, []step) {
 		}
 		name := a.GetActivityType().GetName()
 		if name != "RecordTransition" {
-			steps = append(steps, step{activity: name})
+			route = append(route, step{activity: name})
 			continue
 		}
-		var rec activities.TransitionRecord
+		var rec steps.TransitionRecord
 		if err := converter.GetDefaultDataConverter().FromPayloads(a.GetInput(), &rec); err != nil {
 			t.Fatalf("%s: event %d: decoding the RecordTransition input: %v", path, ev.GetEventId(), err)
 		}
-		steps = append(steps, transitionStep(rec))
+		route = append(route, transitionStep(rec))
 	}
-	return hist, steps
+	return hist, route
 }
 
 // firstDifference returns the index of the first step where the two routes differ.
@@ -127,16 +127,16 @@ func firstDifference(want, got []step) (int, bool) {
 	return 0, false
 }
 
-func stepAt(steps []step, i int) string {
-	if i >= len(steps) {
+func stepAt(route []step, i int) string {
+	if i >= len(route) {
 		return "(nothing)"
 	}
-	return steps[i].String()
+	return route[i].String()
 }
 
-func listSteps(steps []step) string {
+func listSteps(route []step) string {
 	s := ""
-	for i, st := range steps {
+	for i, st := range route {
 		s += fmt.Sprintf("  %2d. %s\n", i+1, st)
 	}
 	return s
@@ -169,7 +169,7 @@ type recordingOutbound struct {
 func (o *recordingOutbound) ExecuteActivity(ctx workflow.Context, activityType string, args ...any) workflow.Future {
 	s := step{activity: activityType}
 	if len(args) == 1 {
-		if rec, ok := args[0].(activities.TransitionRecord); ok {
+		if rec, ok := args[0].(steps.TransitionRecord); ok {
 			s = transitionStep(rec)
 		}
 	}

@@ -3,9 +3,9 @@ package workflows
 import (
 	"time"
 
-	"certflow/activities"
 	"certflow/calendar"
 	"certflow/domain"
+	"certflow/workflows/steps"
 )
 
 // CaseInput starts a case workflow. Policy and Calendar travel with it so that a replay of an
@@ -43,7 +43,7 @@ type CaseState struct {
 	// Pending holds decisions received but not yet handled (kept across continue-as-new).
 	Pending []Decision `json:"pending,omitempty"`
 	// Registration is set once issued.
-	Registration *activities.IssueResult `json:"registration,omitempty"`
+	Registration *steps.IssueResult `json:"registration,omitempty"`
 }
 
 // Outcome is what a finished case workflow returns.

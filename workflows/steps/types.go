@@ -1,7 +1,8 @@
-// Package activities holds everything with side effects that the case workflows call: writing
-// the case projection and timeline, pre-check rules that read the registry, issuing
-// registrations and sending notifications. Every activity is idempotent, keyed by case and step.
-package activities
+// Package steps is the contract between the case workflows and their activities: the inputs
+// and results of every activity, its error types, and the Activities interface that package
+// activities implements. It depends on no storage package, so the workflows that import it do
+// not pull in the database driver or the object store.
+package steps
 
 import (
 	"time"
@@ -109,3 +110,23 @@ type StuckReport struct {
 
 // CaseRef names the stuck case.
 func (s StuckReport) CaseRef() string { return s.CaseID }
+
+// ErrDataRefused is the application error type of an activity whose data the database refused
+// (a constraint, an invalid value, a statement it cannot run): retrying cannot fix it, so it
+// is not retried and the workflow records the failure instead.
+const ErrDataRefused = "DataRefused"
+
+// CaseRef is implemented by every activity input that belongs to a case.
+type CaseRef interface{ CaseRef() string }
+
+// CaseRef names the case of a transition.
+func (r TransitionRecord) CaseRef() string { return r.CaseID }
+
+// CaseRef names the case of a pre-check.
+func (r PrecheckRequest) CaseRef() string { return r.CaseID }
+
+// CaseRef names the case being issued.
+func (r IssueRequest) CaseRef() string { return r.CaseID }
+
+// CaseRef names the case a notification is about.
+func (n Notification) CaseRef() string { return n.CaseID }
