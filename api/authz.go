@@ -76,6 +76,7 @@ func canUploadEvidence(p domain.Principal, f domain.CaseFacts) bool {
 // factsOf turns a case row into the facts the decision rule reads.
 func factsOf(c *store.Case) domain.CaseFacts {
 	return domain.CaseFacts{
+		Type:               domain.CaseType(c.Type),
 		Status:             domain.Status(c.Status),
 		Stage:              domain.Stage(c.Stage),
 		EnterpriseUSCC:     c.EnterpriseUSCC,

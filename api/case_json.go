@@ -160,7 +160,8 @@ func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) 
 			ValidFrom: reg.ValidFrom.Format(time.DateOnly), ValidTo: reg.ValidTo.Format(time.DateOnly), Status: reg.Status}
 	}
 	facts := factsOf(c)
-	for _, a := range domain.AllowedActions(facts.Stage) {
+	def, _ := domain.DefinitionOf(facts.Type)
+	for _, a := range def.AllowedActions(facts.Stage) {
 		if domain.CheckDecision(facts, p, a, "reason") == nil {
 			d.AllowedActions = append(d.AllowedActions, a)
 		}

@@ -580,3 +580,41 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		})
 	}
 }
+
+// TestOpenAPIEnumsMatchTheDefinitions keeps the document's case types, stages and actions the
+// ones the case definitions use, so the contract follows the definitions.
+func TestOpenAPIEnumsMatchTheDefinitions(t *testing.T) {
+	doc := loadTestOpenAPI(t)
+	enum := func(name string) []string {
+		s := doc.Components.Schemas[name]
+		if s == nil || s.Value == nil {
+			t.Fatalf("no schema %s", name)
+		}
+		var out []string
+		for _, v := range s.Value.Enum {
+			out = append(out, fmt.Sprint(v))
+		}
+		sort.Strings(out)
+		return out
+	}
+	var types, stages, actions []string
+	for typ, def := range domain.Definitions {
+		types = append(types, string(typ))
+		for _, st := range def.Stages {
+			if !slices.Contains(stages, string(st.Stage)) {
+				stages = append(stages, string(st.Stage))
+			}
+			for _, r := range st.Rules() {
+				if !slices.Contains(actions, string(r.Action)) {
+					actions = append(actions, string(r.Action))
+				}
+			}
+		}
+	}
+	for name, want := range map[string][]string{"CaseType": types, "Stage": stages, "Action": actions} {
+		sort.Strings(want)
+		if got := enum(name); !slices.Equal(got, want) {
+			t.Errorf("OpenAPI %s enum %v, the definitions use %v", name, got, want)
+		}
+	}
+}

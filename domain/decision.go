@@ -27,11 +27,14 @@ func (p Principal) Key() string {
 
 // CaseFacts is what the decision rule needs to know about a case.
 type CaseFacts struct {
-	Status         Status `json:"status"`
-	Stage          Stage  `json:"stage"`
-	EnterpriseUSCC string `json:"enterprise_uscc"`
-	PractitionerID string `json:"practitioner_id"`
-	Province       string `json:"province"`
+	// Type is the case type, whose definition holds the rules ("" for cases recorded before
+	// it was kept here: registrations).
+	Type           CaseType `json:"type,omitempty"`
+	Status         Status   `json:"status"`
+	Stage          Stage    `json:"stage"`
+	EnterpriseUSCC string   `json:"enterprise_uscc"`
+	PractitionerID string   `json:"practitioner_id"`
+	Province       string   `json:"province"`
 	// ProvincialReviewer is the subject who approved at provincial review (four-eyes).
 	ProvincialReviewer string `json:"provincial_reviewer,omitempty"`
 	// Extended is true once the ministry review limit has been extended.
@@ -64,57 +67,36 @@ func refuse(code, format string, args ...any) *Refusal {
 	return &Refusal{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-// stageActions lists what may be done in each stage (withdraw is handled separately).
-var stageActions = map[Stage][]Action{
-	StageDraft:                  {ActionSubmit},
-	StageSupplement:             {ActionSupplement},
-	StageEnterpriseConfirmation: {ActionConfirm},
-	StageProvincialReview:       {ActionApprove, ActionReject, ActionRequestSupplement},
-	StageMinistryReview:         {ActionApprove, ActionReject, ActionRequestSupplement, ActionExtend},
-	StagePublicNotice:           {ActionObject},
-	StageObjectionReview:        {ActionApprove, ActionReject},
-}
-
-// withdrawable stages are those a filer may still withdraw from (not while automated steps run).
-var withdrawable = []Stage{StageDraft, StageSupplement, StageEnterpriseConfirmation, StageProvincialReview,
-	StageMinistryReview, StagePublicNotice, StageObjectionReview}
-
-// AllowedActions returns the actions possible in a stage.
-func AllowedActions(stage Stage) []Action {
-	out := append([]Action(nil), stageActions[stage]...)
-	if contains(withdrawable, stage) {
-		out = append(out, ActionWithdraw)
-	}
-	return out
-}
-
-// CheckDecision decides whether p may take action a on a case with facts f. It returns nil or a
-// *Refusal. The API calls it before signalling; the workflow calls it again on receipt.
+// CheckDecision decides whether p may take action a on a case with facts f, by the rules of the
+// case type's definition. It returns nil or a *Refusal. The API calls it before signalling;
+// the workflow calls it again on receipt.
 func CheckDecision(f CaseFacts, p Principal, a Action, comment string) error {
 	if !a.Valid() {
 		return refuse(CodeUnknownAction, "unknown action %q; expected one of %v", a, Actions)
 	}
+	def, ok := DefinitionOf(f.Type)
+	if !ok {
+		return refuse(CodeNotAllowed, "cases of type %q take no actions here", f.Type)
+	}
 	if f.Status != StatusOpen {
 		return refuse(CodeCaseClosed, "the case is closed (status %s); no further actions are possible", f.Status)
 	}
-	if !contains(AllowedActions(f.Stage), a) {
+	rule, ok := def.rule(f.Stage, a)
+	if !ok {
 		return refuse(CodeWrongStage, "action %s is not possible while the case is in stage %s (possible: %v)",
-			a, f.Stage, AllowedActions(f.Stage))
+			a, f.Stage, def.AllowedActions(f.Stage))
 	}
-	if err := checkActor(f, p, a); err != nil {
+	if err := checkActor(f, p, rule); err != nil {
 		return err
 	}
-	switch a {
-	case ActionReject, ActionRequestSupplement, ActionExtend, ActionObject:
-		if comment == "" {
-			return refuse(CodeReasonRequired, "action %s needs a comment giving the reason", a)
-		}
+	if rule.ReasonRequired && comment == "" {
+		return refuse(CodeReasonRequired, "action %s needs a comment giving the reason", a)
 	}
-	if a == ActionExtend && f.Extended {
-		return refuse(CodeAlreadyExtended, "the ministry review limit can be extended only once and already was")
+	if rule.Once && f.Extended {
+		return refuse(CodeAlreadyExtended, "the %s limit can be extended only once and already was", f.Stage)
 	}
-	if f.Stage == StageMinistryReview && a != ActionExtend && p.Subject == f.ProvincialReviewer {
-		return refuse(CodeFourEyes, "the ministry decision must come from a different person than the provincial reviewer (%s)", p.Subject)
+	if rule.FourEyes && p.Subject == f.ProvincialReviewer {
+		return refuse(CodeFourEyes, "the %s decision must come from a different person than the provincial reviewer (%s)", f.Stage, p.Subject)
 	}
 	return nil
 }
@@ -159,35 +141,35 @@ func isUUID(s string) bool {
 	return true
 }
 
-// checkActor checks that the principal's role and scope fit the action in the case's stage.
-func checkActor(f CaseFacts, p Principal, a Action) error {
-	notAllowed := refuse(CodeNotAllowed, "a %s may not %s a case in stage %s", p.Role, a, f.Stage)
-	switch a {
-	case ActionSubmit, ActionSupplement, ActionWithdraw:
-		if !IsFiler(f, p) {
-			return refuse(CodeNotAllowed, "only the applicant or the named enterprise may %s this case", a)
+// checkActor checks that the principal is the actor the rule names, for this case.
+func checkActor(f CaseFacts, p Principal, rule ActionRule) error {
+	a := rule.Action
+	switch rule.Actor {
+	case ActorFiler:
+		if IsFiler(f, p) {
+			return nil
 		}
-	case ActionConfirm:
-		if p.Role != RoleEnterprise || p.Enterprise != f.EnterpriseUSCC {
-			return refuse(CodeNotAllowed, "only the named enterprise may confirm the employment")
+		return refuse(CodeNotAllowed, "only the applicant or the named enterprise may %s this case", a)
+	case ActorNamedEnterprise:
+		if p.Role == RoleEnterprise && p.Enterprise == f.EnterpriseUSCC {
+			return nil
 		}
-	case ActionObject:
-		if p.Subject == "" {
-			return notAllowed
+		return refuse(CodeNotAllowed, "only the named enterprise may %s in stage %s", a, f.Stage)
+	case ActorProvincialReviewer:
+		if p.Role == RoleProvincialReviewer && p.Province == f.Province {
+			return nil
 		}
-	default: // approve, reject, request_supplement, extend
-		switch f.Stage {
-		case StageMinistryReview:
-			if p.Role != RoleMinistryReviewer {
-				return notAllowed
-			}
-		default:
-			if p.Role != RoleProvincialReviewer || p.Province != f.Province {
-				return refuse(CodeNotAllowed, "only a provincial reviewer of province %s may %s in stage %s", f.Province, a, f.Stage)
-			}
+		return refuse(CodeNotAllowed, "only a provincial reviewer of province %s may %s in stage %s", f.Province, a, f.Stage)
+	case ActorMinistryReviewer:
+		if p.Role == RoleMinistryReviewer {
+			return nil
+		}
+	case ActorAnyone:
+		if p.Subject != "" {
+			return nil
 		}
 	}
-	return nil
+	return refuse(CodeNotAllowed, "a %s may not %s a case in stage %s", p.Role, a, f.Stage)
 }
 
 // IsFiler reports whether p speaks for the applicant side of the case: the practitioner

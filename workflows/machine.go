@@ -65,6 +65,7 @@ func newCaseRun(ctx workflow.Context, in CaseInput) (*caseRun, error) {
 	r.hardened = workflow.GetVersion(ctx, versionHardening, workflow.DefaultVersion, 1) >= 1
 	if r.st == nil {
 		facts := in.Facts
+		facts.Type = in.Type
 		facts.Status = domain.StatusOpen
 		facts.Stage = domain.StageDraft
 		r.st = &CaseState{Facts: facts, Clocks: map[domain.Stage]*Clock{}}
@@ -104,7 +105,7 @@ func (r *caseRun) projection() steps.Projection {
 	p := steps.Projection{
 		Stage:              st.Facts.Stage,
 		Status:             st.Facts.Status,
-		AssigneeRole:       assigneeRole(st.Facts.Stage, r.in.FiledBy),
+		AssigneeRole:       r.waitsOn(st.Facts.Stage),
 		ProvincialReviewer: st.Facts.ProvincialReviewer,
 		Extended:           st.Facts.Extended,
 	}
@@ -341,7 +342,7 @@ func (r *caseRun) await(w wait) (Decision, bool, error) {
 // fire handles a timer: a reminder, an escalation, or the end of the wait (done).
 func (r *caseRun) fire(kind string, w wait) (done bool, err error) {
 	stage := r.st.Facts.Stage
-	role := assigneeRole(stage, r.in.FiledBy)
+	role := r.waitsOn(stage)
 	switch kind {
 	case "remind":
 		w.clock.Reminded = true

@@ -103,6 +103,59 @@ func (r *caseRun) withdraw(d Decision) error {
 	return r.close(domain.StatusWithdrawn, decisionEvent(d))
 }
 
+// handler is what one accepted decision does in a stage.
+type handler func(r *caseRun, d Decision) error
+
+// registrationHandlers say what each decision does, stage by stage. Every (stage, action) the
+// registration's definition allows has one (a test walks the definition); a decision without
+// one is refused and recorded, never taken for another action.
+var registrationHandlers = map[domain.Stage]map[domain.Action]handler{
+	domain.StageDraft: {
+		domain.ActionSubmit:   (*caseRun).submit,
+		domain.ActionWithdraw: (*caseRun).withdraw,
+	},
+	domain.StageEnterpriseConfirmation: {
+		domain.ActionConfirm:  (*caseRun).confirm,
+		domain.ActionWithdraw: (*caseRun).withdraw,
+	},
+	domain.StageProvincialReview: {
+		domain.ActionApprove:           (*caseRun).approveReview,
+		domain.ActionReject:            (*caseRun).reject,
+		domain.ActionRequestSupplement: (*caseRun).requestSupplement,
+		domain.ActionWithdraw:          (*caseRun).withdraw,
+	},
+	domain.StageMinistryReview: {
+		domain.ActionApprove:           (*caseRun).approveReview,
+		domain.ActionReject:            (*caseRun).reject,
+		domain.ActionRequestSupplement: (*caseRun).requestSupplement,
+		domain.ActionExtend:            (*caseRun).extend,
+		domain.ActionWithdraw:          (*caseRun).withdraw,
+	},
+	domain.StagePublicNotice: {
+		domain.ActionObject:   (*caseRun).object,
+		domain.ActionWithdraw: (*caseRun).withdraw,
+	},
+	domain.StageObjectionReview: {
+		domain.ActionApprove:  (*caseRun).dismissObjection,
+		domain.ActionReject:   (*caseRun).reject,
+		domain.ActionWithdraw: (*caseRun).withdraw,
+	},
+	domain.StageSupplement: {
+		domain.ActionSupplement: (*caseRun).answerSupplement,
+		domain.ActionWithdraw:   (*caseRun).withdraw,
+	},
+}
+
+// handle carries out an accepted decision through the stage's handler; a decision without
+// one is refused and recorded, and the stage waits again.
+func (r *caseRun) handle(d Decision) error {
+	h := registrationHandlers[r.st.Facts.Stage][d.Action]
+	if h == nil {
+		return r.refuse(d, fmt.Errorf("no handler for %s in stage %s", d.Action, r.st.Facts.Stage))
+	}
+	return h(r, d)
+}
+
 // draft waits for submit; activity on the draft keeps it alive.
 func (r *caseRun) draft() error {
 	abandon := r.days(r.in.Policy.DraftAbandonDays)
@@ -114,9 +167,11 @@ func (r *caseRun) draft() error {
 		return r.close(domain.StatusAbandoned, systemEvent("abandoned",
 			fmt.Sprintf("draft untouched for %d days", r.in.Policy.DraftAbandonDays)))
 	}
-	if d.Action == domain.ActionWithdraw {
-		return r.withdraw(d)
-	}
+	return r.handle(d)
+}
+
+// submit sends a draft to the pre-check.
+func (r *caseRun) submit(d Decision) error {
 	r.st.Deadline = time.Time{}
 	return r.moveTo(domain.StagePrecheck, decisionEvent(d))
 }
@@ -191,10 +246,12 @@ func (r *caseRun) enterpriseConfirmation() error {
 			Message: fmt.Sprintf("the enterprise did not confirm the employment within %d working days", limit),
 		}})
 	}
-	if d.Action == domain.ActionWithdraw {
-		return r.withdraw(d)
-	}
-	delete(r.st.Clocks, stage)
+	return r.handle(d)
+}
+
+// confirm: the enterprise confirms the employment; provincial review starts.
+func (r *caseRun) confirm(d Decision) error {
+	delete(r.st.Clocks, domain.StageEnterpriseConfirmation)
 	r.startClock(domain.StageProvincialReview)
 	return r.moveTo(domain.StageProvincialReview, decisionEvent(d))
 }
@@ -211,25 +268,38 @@ func (r *caseRun) review() error {
 	if err != nil {
 		return err
 	}
-	switch d.Action {
-	case domain.ActionWithdraw:
-		return r.withdraw(d)
-	case domain.ActionReject:
-		return r.close(domain.StatusRejected, decisionEvent(d))
-	case domain.ActionRequestSupplement:
-		r.st.ReturnTo = stage
-		r.st.Reasons = []string{d.Comment}
-		clock.Pause(r.in.Calendar, r.now())
-		r.st.Deadline = r.now().Add(r.days(r.in.Policy.SupplementDays))
-		return r.moveTo(domain.StageSupplement, decisionEvent(d))
-	case domain.ActionExtend:
-		clock.Extend(r.in.Calendar.WorkingDays(r.in.Policy.MinistryExtensionDays))
-		r.st.Facts.Extended = true
-		ev := decisionEvent(d)
-		ev.Comment = fmt.Sprintf("%s (limit extended by %d working days)", d.Comment, r.in.Policy.MinistryExtensionDays)
-		return r.record(ev)
-	}
-	// approve
+	return r.handle(d)
+}
+
+// reject closes the case as rejected.
+func (r *caseRun) reject(d Decision) error {
+	delete(r.st.Clocks, r.st.Facts.Stage)
+	return r.close(domain.StatusRejected, decisionEvent(d))
+}
+
+// requestSupplement sends the case back to the applicant with the review clock stopped.
+func (r *caseRun) requestSupplement(d Decision) error {
+	stage := r.st.Facts.Stage
+	r.st.ReturnTo = stage
+	r.st.Reasons = []string{d.Comment}
+	r.st.Clocks[stage].Pause(r.in.Calendar, r.now())
+	r.st.Deadline = r.now().Add(r.days(r.in.Policy.SupplementDays))
+	return r.moveTo(domain.StageSupplement, decisionEvent(d))
+}
+
+// extend lengthens the ministry review once.
+func (r *caseRun) extend(d Decision) error {
+	r.st.Clocks[r.st.Facts.Stage].Extend(r.in.Calendar.WorkingDays(r.in.Policy.MinistryExtensionDays))
+	r.st.Facts.Extended = true
+	ev := decisionEvent(d)
+	ev.Comment = fmt.Sprintf("%s (limit extended by %d working days)", d.Comment, r.in.Policy.MinistryExtensionDays)
+	return r.record(ev)
+}
+
+// approveReview: a 一级 case goes from provincial to ministry review; otherwise the approval
+// starts the public notice.
+func (r *caseRun) approveReview(d Decision) error {
+	stage := r.st.Facts.Stage
 	delete(r.st.Clocks, stage)
 	if stage == domain.StageProvincialReview {
 		r.st.Facts.ProvincialReviewer = d.Principal.Subject
@@ -258,9 +328,11 @@ func (r *caseRun) publicNotice() error {
 		r.st.Deadline = time.Time{}
 		return r.moveTo(domain.StageIssuing, systemEvent("public_notice_ended", "no objection upheld during the public notice"))
 	}
-	if d.Action == domain.ActionWithdraw {
-		return r.withdraw(d)
-	}
+	return r.handle(d)
+}
+
+// object pauses the notice and holds the case for a provincial reviewer.
+func (r *caseRun) object(d Decision) error {
 	r.st.NoticeLeft = r.st.Deadline.Sub(r.now())
 	r.st.Deadline = time.Time{}
 	r.startClock(domain.StageObjectionReview)
@@ -270,18 +342,16 @@ func (r *caseRun) publicNotice() error {
 // objectionReview decides an objection: approve dismisses it and the notice resumes; reject
 // upholds it and the case is rejected.
 func (r *caseRun) objectionReview() error {
-	stage := domain.StageObjectionReview
-	d, _, err := r.await(wait{clock: r.st.Clocks[stage]})
+	d, _, err := r.await(wait{clock: r.st.Clocks[domain.StageObjectionReview]})
 	if err != nil {
 		return err
 	}
-	delete(r.st.Clocks, stage)
-	switch d.Action {
-	case domain.ActionWithdraw:
-		return r.withdraw(d)
-	case domain.ActionReject:
-		return r.close(domain.StatusRejected, decisionEvent(d))
-	}
+	return r.handle(d)
+}
+
+// dismissObjection resumes the public notice with the time it had left.
+func (r *caseRun) dismissObjection(d Decision) error {
+	delete(r.st.Clocks, domain.StageObjectionReview)
 	r.st.Deadline = r.now().Add(r.st.NoticeLeft)
 	return r.moveTo(domain.StagePublicNotice, decisionEvent(d))
 }
@@ -296,9 +366,12 @@ func (r *caseRun) supplement() error {
 		return r.close(domain.StatusAbandoned, systemEvent("abandoned",
 			fmt.Sprintf("no supplement within %d days", r.in.Policy.SupplementDays)))
 	}
-	if d.Action == domain.ActionWithdraw {
-		return r.withdraw(d)
-	}
+	return r.handle(d)
+}
+
+// answerSupplement takes the applicant's answer back to the stage that asked, resuming its
+// clock with the time it had left.
+func (r *caseRun) answerSupplement(d Decision) error {
 	r.st.Deadline = time.Time{}
 	r.st.Reasons = nil
 	back := r.st.ReturnTo

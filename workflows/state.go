@@ -52,17 +52,8 @@ type Outcome struct {
 	RegistrationNumber string        `json:"registration_number,omitempty"`
 }
 
-// assigneeRole says whose move it is in a stage.
-func assigneeRole(stage domain.Stage, filedBy domain.Role) domain.Role {
-	switch stage {
-	case domain.StageDraft, domain.StageSupplement:
-		return filedBy
-	case domain.StageEnterpriseConfirmation:
-		return domain.RoleEnterprise
-	case domain.StageProvincialReview, domain.StageObjectionReview:
-		return domain.RoleProvincialReviewer
-	case domain.StageMinistryReview:
-		return domain.RoleMinistryReviewer
-	}
-	return ""
+// waitsOn says whose move it is in a stage, by the case type's definition.
+func (r *caseRun) waitsOn(stage domain.Stage) domain.Role {
+	def, _ := domain.DefinitionOf(r.in.Type)
+	return def.WaitsOn(stage, r.in.FiledBy)
 }
