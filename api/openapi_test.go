@@ -253,7 +253,7 @@ func testUSCC(t *testing.T) string {
 func TestOpenAPIResponses(t *testing.T) {
 	ctx := context.Background()
 	doc := loadTestOpenAPI(t)
-	router := (&Server{JWTSecret: []byte(testJWTSecret)}).Router()
+	router := (&Server{JWTSecret: []byte(testJWTSecret), Policies: domain.DefaultPolicies()}).Router()
 
 	ministry := "Bearer " + testToken(t, Claims{Role: domain.RoleMinistryReviewer,
 		RegisteredClaims: jwt.RegisteredClaims{Subject: "ministry-1"}})
@@ -279,6 +279,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		code        string // the problem code, for errors
 	}{
 		{name: "healthz", method: "GET", target: "/healthz", status: 200},
+		{name: "case types", method: "GET", target: "/api/v1/case-types", auth: ministry, status: 200},
 		{name: "openapi document", method: "GET", target: "/api/v1/openapi.yaml", status: 200},
 		{name: "metrics", method: "GET", target: "/metrics", status: 200},
 		{name: "no token", method: "GET", target: "/api/v1/cases", status: 401, code: "unauthenticated"},

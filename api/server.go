@@ -62,6 +62,7 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/practitioners", s.createPractitioner)
 	v1.GET("/practitioners", s.listPractitioners)
 	v1.GET("/practitioners/:id", s.getPractitioner)
+	v1.GET("/case-types", s.listCaseTypes)
 	v1.POST("/cases", s.createCase)
 	v1.GET("/cases", s.listCases)
 	v1.GET("/cases/:id", s.getCase)

@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/uptrace/bun"
+
+	"certflow/domain"
 )
 
 // CreateCase inserts a new case, unless the filer already created one with the same
@@ -28,7 +30,11 @@ func (s *Store) CreateCase(ctx context.Context, c *Case, start func(*Case) error
 			return err
 		}
 		c.ID = uuid.NewString()
-		c.Number = fmt.Sprintf("REG-%d-%06d", time.Now().UTC().Year(), seq)
+		prefix := "CASE"
+		if def, ok := domain.DefinitionOf(domain.CaseType(c.Type)); ok {
+			prefix = def.NumberPrefix
+		}
+		c.Number = fmt.Sprintf("%s-%d-%06d", prefix, time.Now().UTC().Year(), seq)
 		c.Version = 1
 		if _, err := tx.NewInsert().Model(c).Returning("*").Exec(ctx); err != nil {
 			return err
