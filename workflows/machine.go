@@ -48,6 +48,8 @@ type caseRun struct {
 	hardened bool
 	// inflight is the decision the current step is handling, if any.
 	inflight *Decision
+	// typ is the case type's stages and handlers.
+	typ *caseType
 }
 
 // versionHardening names the workflow change that brought the rules above; runs that started

@@ -18,10 +18,9 @@ package workflows
 // case keeps waiting, since nothing is ever approved by a timeout. Enterprise confirmation is
 // the exception: when its 5 days pass, the case goes back to the applicant.
 //
-// A step whose data the database refuses for good (an activity failing non-retryably) does not
-// fail the case: the case is put back as it was before the step, the decision being handled is
-// recorded as refused, and an automated step is flagged for operators and tried again a day
-// later (see recoverStep).
+// What every case type shares — the loop, continue-as-new, withdraw, the draft, the supplement
+// round trip, recovery from steps that fail for good — is the case runner's (runner.go); this
+// file holds the registration's own stages and the table of what each decision does.
 
 import (
 	"errors"
@@ -38,34 +37,8 @@ import (
 
 // Registration is the workflow of a registration case; its ID is the case ID.
 func Registration(ctx workflow.Context, in CaseInput) (Outcome, error) {
-	r, err := newCaseRun(ctx, in)
+	r, err := runCase(ctx, in, registration, Registration)
 	if err != nil {
-		return Outcome{}, err
-	}
-	if in.State == nil {
-		r.st.Deadline = r.now().Add(r.days(in.Policy.DraftAbandonDays))
-		if err := r.record(steps.Event{ActorSub: "certflow", Action: "created", FromStage: domain.StageDraft}); err != nil {
-			return Outcome{}, err
-		}
-	}
-	for r.st.Facts.Status == domain.StatusOpen {
-		snap := r.snapshot()
-		r.inflight = nil
-		err := r.step()
-		if failedForGood(err) && r.recovers() {
-			err = r.recoverStep(snap, err)
-		}
-		if errors.Is(err, errContinueAsNew) {
-			r.drainForContinue()
-			next := r.in
-			next.State = r.st
-			return Outcome{}, workflow.NewContinueAsNewError(ctx, Registration, next)
-		}
-		if err != nil {
-			return Outcome{}, err
-		}
-	}
-	if err := r.drainClosed(); err != nil {
 		return Outcome{}, err
 	}
 	out := Outcome{Status: r.st.Facts.Status}
@@ -75,36 +48,22 @@ func Registration(ctx workflow.Context, in CaseInput) (Outcome, error) {
 	return out, nil
 }
 
-// step runs the current stage until the case moves on.
-func (r *caseRun) step() error {
-	switch r.st.Facts.Stage {
-	case domain.StageDraft:
-		return r.draft()
-	case domain.StagePrecheck:
-		return r.precheck()
-	case domain.StageEnterpriseConfirmation:
-		return r.enterpriseConfirmation()
-	case domain.StageProvincialReview, domain.StageMinistryReview:
-		return r.review()
-	case domain.StagePublicNotice:
-		return r.publicNotice()
-	case domain.StageObjectionReview:
-		return r.objectionReview()
-	case domain.StageSupplement:
-		return r.supplement()
-	case domain.StageIssuing:
-		return r.issue()
-	}
-	return fmt.Errorf("case in unknown stage %q", r.st.Facts.Stage)
+// registration is the registration's part of the case runner: what each stage does and what
+// each decision does.
+var registration = &caseType{
+	steps: map[domain.Stage]func(*caseRun) error{
+		domain.StageDraft:                  (*caseRun).draft,
+		domain.StagePrecheck:               (*caseRun).precheck,
+		domain.StageEnterpriseConfirmation: (*caseRun).enterpriseConfirmation,
+		domain.StageProvincialReview:       (*caseRun).review,
+		domain.StageMinistryReview:         (*caseRun).review,
+		domain.StagePublicNotice:           (*caseRun).publicNotice,
+		domain.StageObjectionReview:        (*caseRun).objectionReview,
+		domain.StageSupplement:             (*caseRun).supplement,
+		domain.StageIssuing:                (*caseRun).issue,
+	},
+	handlers: registrationHandlers,
 }
-
-// withdraw closes the case at the filer's request.
-func (r *caseRun) withdraw(d Decision) error {
-	return r.close(domain.StatusWithdrawn, decisionEvent(d))
-}
-
-// handler is what one accepted decision does in a stage.
-type handler func(r *caseRun, d Decision) error
 
 // registrationHandlers say what each decision does, stage by stage. Every (stage, action) the
 // registration's definition allows has one (a test walks the definition); a decision without
@@ -146,30 +105,6 @@ var registrationHandlers = map[domain.Stage]map[domain.Action]handler{
 	},
 }
 
-// handle carries out an accepted decision through the stage's handler; a decision without
-// one is refused and recorded, and the stage waits again.
-func (r *caseRun) handle(d Decision) error {
-	h := registrationHandlers[r.st.Facts.Stage][d.Action]
-	if h == nil {
-		return r.refuse(d, fmt.Errorf("no handler for %s in stage %s", d.Action, r.st.Facts.Stage))
-	}
-	return h(r, d)
-}
-
-// draft waits for submit; activity on the draft keeps it alive.
-func (r *caseRun) draft() error {
-	abandon := r.days(r.in.Policy.DraftAbandonDays)
-	d, ok, err := r.await(wait{deadline: true, touchExtends: abandon})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.close(domain.StatusAbandoned, systemEvent("abandoned",
-			fmt.Sprintf("draft untouched for %d days", r.in.Policy.DraftAbandonDays)))
-	}
-	return r.handle(d)
-}
-
 // submit sends a draft to the pre-check.
 func (r *caseRun) submit(d Decision) error {
 	r.st.Deadline = time.Time{}
@@ -206,28 +141,6 @@ func findings(fs []steps.Finding) string {
 		parts[i] = f.Rule + ": " + f.Message
 	}
 	return strings.Join(parts, "; ")
-}
-
-// startClock starts a fresh SLA clock for a stage from the policy's limit.
-func (r *caseRun) startClock(stage domain.Stage) {
-	budget := r.in.Calendar.WorkingDays(r.in.Policy.StageLimits[stage])
-	c := newClock(budget, r.now())
-	c.EndOfDay = r.hardened
-	r.st.Clocks[stage] = c
-}
-
-// returnToApplicant pauses the review clock (if any) and waits on the applicant.
-func (r *caseRun) returnToApplicant(returnTo domain.Stage, action string, fs []steps.Finding) error {
-	r.st.ReturnTo = returnTo
-	r.st.Reasons = r.st.Reasons[:0]
-	for _, f := range fs {
-		r.st.Reasons = append(r.st.Reasons, f.Message)
-	}
-	if c := r.st.Clocks[returnTo]; c != nil {
-		c.Pause(r.in.Calendar, r.now())
-	}
-	r.st.Deadline = r.now().Add(r.days(r.in.Policy.SupplementDays))
-	return r.moveTo(domain.StageSupplement, steps.Event{ActorSub: "certflow", Action: action, Comment: findings(fs)})
 }
 
 // enterpriseConfirmation waits for the named enterprise; after its limit the case returns to
@@ -269,22 +182,6 @@ func (r *caseRun) review() error {
 		return err
 	}
 	return r.handle(d)
-}
-
-// reject closes the case as rejected.
-func (r *caseRun) reject(d Decision) error {
-	delete(r.st.Clocks, r.st.Facts.Stage)
-	return r.close(domain.StatusRejected, decisionEvent(d))
-}
-
-// requestSupplement sends the case back to the applicant with the review clock stopped.
-func (r *caseRun) requestSupplement(d Decision) error {
-	stage := r.st.Facts.Stage
-	r.st.ReturnTo = stage
-	r.st.Reasons = []string{d.Comment}
-	r.st.Clocks[stage].Pause(r.in.Calendar, r.now())
-	r.st.Deadline = r.now().Add(r.days(r.in.Policy.SupplementDays))
-	return r.moveTo(domain.StageSupplement, decisionEvent(d))
 }
 
 // extend lengthens the ministry review once.
@@ -354,32 +251,6 @@ func (r *caseRun) dismissObjection(d Decision) error {
 	delete(r.st.Clocks, domain.StageObjectionReview)
 	r.st.Deadline = r.now().Add(r.st.NoticeLeft)
 	return r.moveTo(domain.StagePublicNotice, decisionEvent(d))
-}
-
-// supplement waits for the applicant's answer with the review clock stopped.
-func (r *caseRun) supplement() error {
-	d, ok, err := r.await(wait{deadline: true})
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return r.close(domain.StatusAbandoned, systemEvent("abandoned",
-			fmt.Sprintf("no supplement within %d days", r.in.Policy.SupplementDays)))
-	}
-	return r.handle(d)
-}
-
-// answerSupplement takes the applicant's answer back to the stage that asked, resuming its
-// clock with the time it had left.
-func (r *caseRun) answerSupplement(d Decision) error {
-	r.st.Deadline = time.Time{}
-	r.st.Reasons = nil
-	back := r.st.ReturnTo
-	r.st.ReturnTo = ""
-	if c := r.st.Clocks[back]; c != nil {
-		c.Resume(r.now())
-	}
-	return r.moveTo(back, decisionEvent(d))
 }
 
 // issue assigns the registration number and activates the registration. The database refuses
