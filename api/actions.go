@@ -221,6 +221,11 @@ func ifMatches(header string, version int) bool {
 	return false
 }
 
+// ifNoneMatch reports whether an If-None-Match header names the case version (or is "*").
+func ifNoneMatch(header string, version int) bool {
+	return strings.TrimSpace(header) != "" && ifMatches(header, version)
+}
+
 // actionResponse is the case after an action, with the decision's receipt.
 type actionResponse struct {
 	*caseDetail

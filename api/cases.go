@@ -144,11 +144,30 @@ func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
 	})
 }
 
-// getCase shows one case within scope.
+// getCase shows one case within scope. A client waiting for the case to change sends
+// ?after=VERSION&wait=30s: the answer comes as soon as the version passes VERSION, or when the
+// wait ends with 304. If-None-Match with the current ETag answers 304 too.
 func (s *Server) getCase(c *gin.Context) {
 	p := principal(c)
+	after, wait, ok := waitParams(c)
+	if !ok {
+		return
+	}
 	cs, ok := s.findCase(c, p)
 	if !ok {
+		return
+	}
+	if after >= 0 && wait > 0 {
+		fresh, err := s.awaitVersion(c.Request.Context(), cs, after, wait)
+		if err != nil {
+			s.internal(c, err)
+			return
+		}
+		cs = fresh
+	}
+	c.Header("ETag", etag(cs.Version))
+	if (after >= 0 && cs.Version <= after) || ifNoneMatch(c.GetHeader("If-None-Match"), cs.Version) {
+		c.Status(http.StatusNotModified)
 		return
 	}
 	d, err := s.detail(c.Request.Context(), p, cs)
@@ -156,7 +175,6 @@ func (s *Server) getCase(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
-	c.Header("ETag", etag(cs.Version))
 	c.JSON(http.StatusOK, d)
 }
 

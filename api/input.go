@@ -12,9 +12,13 @@ import (
 	"certflow/domain"
 )
 
+// textHeaders are the request headers certflow reads (and, for Idempotency-Key, stores).
+var textHeaders = []string{"Idempotency-Key", "If-Match", "If-None-Match"}
+
 // checkRequestText refuses, before any handler runs, a query string that does not parse (400)
-// and any query parameter or path parameter whose text domain.CheckText refuses (422 naming
-// it). Handlers check the headers they store and their bodies themselves (bindJSON, uploads).
+// and any query parameter, path parameter or header certflow reads whose text
+// domain.CheckText refuses (422 naming it). Handlers check their bodies themselves (bindJSON,
+// uploads).
 func checkRequestText(c *gin.Context) {
 	q, err := url.ParseQuery(c.Request.URL.RawQuery)
 	if err != nil {
@@ -41,6 +45,11 @@ func checkRequestText(c *gin.Context) {
 	for _, p := range c.Params {
 		if err := domain.CheckText(p.Value, domain.MaxQueryValue); err != nil {
 			errs = append(errs, FieldError{p.Key, err.Error()})
+		}
+	}
+	for _, h := range textHeaders {
+		if err := domain.CheckText(c.GetHeader(h), domain.MaxKey); err != nil {
+			errs = append(errs, FieldError{h, err.Error()})
 		}
 	}
 	if len(errs) > 0 {

@@ -60,20 +60,25 @@ func postJSON(path, tok string, v any, out any) error {
 	return err
 }
 
-// waitStage polls a case until it reaches stage.
+// waitStage waits for a case to reach stage, with long polls on the case's version (the API
+// answers as soon as the case changes) instead of reading the whole case over and over.
 func waitStage(id, tok string, stage domain.Stage) error {
 	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		var c struct {
-			Stage string `json:"stage"`
+	var c struct {
+		Stage   string `json:"stage"`
+		Version int    `json:"version"`
+	}
+	if _, err := call(http.MethodGet, "/api/v1/cases/"+id, tok, "", nil, &c); err != nil {
+		return err
+	}
+	for c.Stage != string(stage) {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("case %s never reached %s", id, stage)
 		}
-		if _, err := call(http.MethodGet, "/api/v1/cases/"+id, tok, "", nil, &c); err != nil {
+		status, err := call(http.MethodGet, fmt.Sprintf("/api/v1/cases/%s?after=%d&wait=10s", id, c.Version), tok, "", nil, &c)
+		if err != nil && status != http.StatusNotModified {
 			return err
 		}
-		if c.Stage == string(stage) {
-			return nil
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
-	return fmt.Errorf("case %s never reached %s", id, stage)
+	return nil
 }

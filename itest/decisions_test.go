@@ -1,9 +1,11 @@
 package itest
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"certflow/domain"
 )
@@ -158,4 +160,38 @@ func TestDeadlinesShowBeijingTime(t *testing.T) {
 	if len(list["items"].([]any)) == 0 {
 		t.Fatal("stuck=false listed nothing")
 	}
+}
+
+// TestWaitingForACaseToChange: a long poll answers as soon as the case changes, 304 when the
+// wait ends without a change; If-None-Match with the current ETag answers 304.
+func TestWaitingForACaseToChange(t *testing.T) {
+	w := newWorld(t)
+	id := w.fileCase(t, w.ent, "")["id"].(string)
+	w.ent.waitCase(id, "created", func(m map[string]any) bool { return len(m["events"].([]any)) >= 1 })
+	view := w.ent.get("/api/v1/cases/"+id).expect(t, 200)
+	version := int(view.json(t)["version"].(float64))
+	w.ent.send(http.MethodGet, "/api/v1/cases/"+id, "", nil, "If-None-Match", view.Header.Get("ETag")).expect(t, 304)
+
+	done := make(chan response, 1)
+	start := time.Now()
+	go func() {
+		done <- w.ent.get(fmt.Sprintf("/api/v1/cases/%s?after=%d&wait=20s", id, version))
+	}()
+	time.Sleep(300 * time.Millisecond)
+	w.ent.upload(id, "other", "x.pdf", pdfBytes(200)).expect(t, 201)
+	r := <-done
+	if r.Status != 200 || int(r.json(t)["version"].(float64)) <= version {
+		t.Fatalf("long poll answered %d: %s", r.Status, r.Body)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("the long poll answered after %v, not when the case changed", took)
+	}
+	latest := int(r.json(t)["version"].(float64))
+	start = time.Now()
+	w.ent.get(fmt.Sprintf("/api/v1/cases/%s?after=%d&wait=1s", id, latest)).expect(t, 304)
+	if took := time.Since(start); took < 900*time.Millisecond {
+		t.Fatalf("a wait without a change ended after %v", took)
+	}
+	w.ent.get("/api/v1/cases/"+id+"?after=1&wait=2m").problem(t, 422, "invalid_input")
+	w.ent.get("/api/v1/cases/"+id+"?wait=5s").problem(t, 422, "invalid_input")
 }

@@ -194,3 +194,10 @@ func rowExists(err error) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// CaseVersion reads a case's version alone (the cheap check of a long poll).
+func (s *Store) CaseVersion(ctx context.Context, id string) (int, error) {
+	var v int
+	err := s.DB.NewSelect().Model((*Case)(nil)).Column("version").Where("c.id = ?", id).Scan(ctx, &v)
+	return v, notFound(err)
+}

@@ -1,0 +1,74 @@
+package api
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"certflow/store"
+)
+
+const (
+	// maxWait bounds a long poll on a case.
+	maxWait = 60 * time.Second
+	// pollEvery is how often a long poll reads the case's version.
+	pollEvery = 50 * time.Millisecond
+)
+
+// waitParams reads a long poll's ?after=VERSION&wait=DURATION (after < 0: no long poll),
+// answering 422 itself when they are bad.
+func waitParams(c *gin.Context) (after int, wait time.Duration, ok bool) {
+	after = -1
+	var errs []FieldError
+	if v := c.Query("after"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, FieldError{"after", "must be a case version (a number from 0)"})
+		}
+		after = n
+	}
+	if v := c.Query("wait"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > maxWait {
+			errs = append(errs, FieldError{"wait", "must be a duration up to 60s, e.g. 30s"})
+		}
+		wait = d
+		if c.Query("after") == "" {
+			errs = append(errs, FieldError{"after", "is required with wait: the version you have"})
+		}
+	}
+	if len(errs) > 0 {
+		invalid(c, errs)
+		return 0, 0, false
+	}
+	return after, wait, true
+}
+
+// awaitVersion waits, up to wait, until the case's version passes after, reading only the
+// version until it does; it returns the case as it then is (or unchanged on time-out).
+func (s *Server) awaitVersion(ctx context.Context, cs *store.Case, after int, wait time.Duration) (*store.Case, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for cs.Version <= after {
+		select {
+		case <-ctx.Done():
+			return cs, nil
+		case <-tick.C:
+		}
+		v, err := s.Store.CaseVersion(ctx, cs.ID)
+		if ctx.Err() != nil {
+			return cs, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if v > after {
+			return s.Store.GetCase(ctx, cs.ID, store.Scope{All: true})
+		}
+	}
+	return cs, nil
+}
