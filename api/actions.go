@@ -54,15 +54,12 @@ func (s *Server) caseAction(c *gin.Context) {
 			"unknown action "+strings.TrimSpace(string(req.Action))+"; expected one of submit, confirm, approve, reject, request_supplement, supplement, extend, object, withdraw")
 		return
 	}
-	key, ok := checkHeaderText(c, "Idempotency-Key", domain.MaxKey)
-	if !ok {
-		return
-	}
+	key := idempotencyKey(c)
 	cs, ok := s.findCase(c, p)
 	if !ok {
 		return
 	}
-	d, replayed, ok := s.decide(c, p, cs, req, strings.TrimSpace(key), true)
+	d, replayed, ok := s.decide(c, p, cs, req, key, true)
 	if !ok {
 		return
 	}

@@ -35,11 +35,7 @@ func (s *Server) createCase(c *gin.Context) {
 		fail(c, http.StatusForbidden, "forbidden", "only applicants and enterprises may file cases")
 		return
 	}
-	key, ok := checkHeaderText(c, "Idempotency-Key", domain.MaxKey)
-	if !ok {
-		return
-	}
-	key = strings.TrimSpace(key)
+	key := idempotencyKey(c)
 	var req createCaseRequest
 	if !bindJSON(c, &req) {
 		return

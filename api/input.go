@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -59,15 +60,10 @@ func checkRequestText(c *gin.Context) {
 	c.Next()
 }
 
-// checkHeaderText checks a header value certflow stores; it answers 422 and returns false when
-// the value is not acceptable text.
-func checkHeaderText(c *gin.Context, name string, max int) (string, bool) {
-	v := c.GetHeader(name)
-	if err := domain.CheckText(v, max); err != nil {
-		invalid(c, []FieldError{{name, err.Error()}})
-		return "", false
-	}
-	return v, true
+// idempotencyKey is the request's Idempotency-Key, trimmed ("" when none); checkRequestText
+// has checked its text.
+func idempotencyKey(c *gin.Context) string {
+	return strings.TrimSpace(c.GetHeader("Idempotency-Key"))
 }
 
 const (

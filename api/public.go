@@ -78,10 +78,7 @@ func (s *Server) objectToNotice(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
-	key, ok := checkHeaderText(c, "Idempotency-Key", domain.MaxKey)
-	if !ok {
-		return
-	}
+	key := idempotencyKey(c)
 	cs, err := s.Store.CaseByNumber(c.Request.Context(), strings.TrimSpace(c.Param("number")))
 	if errors.Is(err, store.ErrNotFound) || (err == nil && cs.Stage != string(domain.StagePublicNotice) && !s.mayReplay(c, p, key)) {
 		notFound(c, "case under public notice")
@@ -90,7 +87,7 @@ func (s *Server) objectToNotice(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
-	d, _, ok := s.decide(c, p, cs, actionRequest{Action: domain.ActionObject, Comment: req.Comment}, strings.TrimSpace(key), false)
+	d, _, ok := s.decide(c, p, cs, actionRequest{Action: domain.ActionObject, Comment: req.Comment}, key, false)
 	if !ok {
 		return
 	}
@@ -109,7 +106,6 @@ func (s *Server) objectToNotice(c *gin.Context) {
 // mayReplay reports whether a request carries an Idempotency-Key the principal already used,
 // so a retried objection is answered with its receipt after the notice moved on.
 func (s *Server) mayReplay(c *gin.Context, p domain.Principal, key string) bool {
-	key = strings.TrimSpace(key)
 	if key == "" {
 		return false
 	}

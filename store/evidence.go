@@ -6,12 +6,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// AddEvidence records the metadata of an uploaded file.
-func (s *Store) AddEvidence(ctx context.Context, e *Evidence) error {
-	_, err := s.DB.NewInsert().Model(e).Returning("*").Exec(ctx)
-	return err
-}
-
 // CaseEvidence lists a case's evidence, oldest first.
 func (s *Store) CaseEvidence(ctx context.Context, caseID string) ([]Evidence, error) {
 	var es []Evidence

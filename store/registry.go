@@ -124,11 +124,6 @@ func (s *Store) PractitionerByIndex(ctx context.Context, index string) (*Practit
 	return p, notFound(err)
 }
 
-// PractitionerByIDNumber finds a practitioner through the blind index of the resident ID.
-func (s *Store) PractitionerByIDNumber(ctx context.Context, idNumber string) (*Practitioner, error) {
-	return s.PractitionerByIndex(ctx, s.Sealer.Index(idNumber))
-}
-
 // EmployedBy reports whether the enterprise declared the practitioner its employee or holds
 // their active registration: the enterprises that may file cases for them.
 func (s *Store) EmployedBy(ctx context.Context, practitionerID, uscc string) (bool, error) {
