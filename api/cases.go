@@ -28,7 +28,7 @@ type createCaseRequest struct {
 var noSuchPractitioner = []FieldError{{"practitioner_id", "no practitioner you may file for has this id"}}
 
 // createCase opens a case and starts its workflow; the Idempotency-Key header maps to exactly
-// one case per filer.
+// one case per principal.
 func (s *Server) createCase(c *gin.Context) {
 	p := principal(c)
 	if p.Role != domain.RoleApplicant && p.Role != domain.RoleEnterprise {
