@@ -123,41 +123,32 @@ type caseDetail struct {
 	AllowedActions []domain.Action   `json:"allowed_actions"`
 }
 
-// detail loads everything GET /cases/{id} shows.
+// detail loads everything GET /cases/{id} shows: besides the case row, one query.
 func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) (*caseDetail, error) {
 	d := &caseDetail{caseSummary: summarize(c), Evidence: []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
-	prac, err := s.Store.GetPractitioner(ctx, c.PractitionerID, store.Scope{All: true})
+	v, err := s.Store.CaseView(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	masked, err := s.Store.MaskedIDNumber(prac)
+	masked, err := s.Store.MaskedIDNumber(&store.Practitioner{IDNumberEnc: v.IDNumberEnc})
 	if err != nil {
 		return nil, err
 	}
-	d.Practitioner = partyJSON{ID: prac.ID, Name: prac.Name, IDNumberMasked: masked}
-	ent, err := s.Store.GetEnterprise(ctx, c.EnterpriseUSCC)
-	if err != nil {
-		return nil, err
+	d.Practitioner = partyJSON{ID: c.PractitionerID, Name: v.PractitionerName, IDNumberMasked: masked}
+	d.Enterprise = partyJSON{USCC: c.EnterpriseUSCC, Name: v.EnterpriseName}
+	for i := range v.Evidence {
+		d.Evidence = append(d.Evidence, toEvidenceJSON(&v.Evidence[i]))
 	}
-	d.Enterprise = partyJSON{USCC: ent.USCC, Name: ent.Name}
-	evs, err := s.Store.CaseEvidence(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for i := range evs {
-		d.Evidence = append(d.Evidence, toEvidenceJSON(&evs[i]))
-	}
-	events, err := s.Store.CaseEvents(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	for _, e := range events {
+	for _, e := range v.Events {
+		if e.EvidenceIDs == nil {
+			e.EvidenceIDs = []string{}
+		}
 		d.Events = append(d.Events, eventJSON{Actor: e.ActorSub, Role: e.ActorRole, Action: e.Action, FromStage: e.FromStage,
 			ToStage: e.ToStage, Comment: e.Comment, EvidenceIDs: e.EvidenceIDs, At: e.At.UTC()})
 	}
-	if reg, err := s.Store.RegistrationOfCase(ctx, c.ID); err == nil {
-		d.Registration = &registrationJSON{Number: reg.Number, Level: reg.Level, Specialty: reg.Specialty,
-			ValidFrom: reg.ValidFrom.Format(time.DateOnly), ValidTo: reg.ValidTo.Format(time.DateOnly), Status: reg.Status}
+	if r := v.Registration; r != nil {
+		d.Registration = &registrationJSON{Number: r.Number, Level: r.Level, Specialty: r.Specialty,
+			ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Status: r.Status}
 	}
 	facts := factsOf(c)
 	def, _ := domain.DefinitionOf(facts.Type)

@@ -113,13 +113,6 @@ func (s *Store) ListCases(ctx context.Context, sc Scope, f CaseFilter) ([]Case, 
 	return cases, next, nil
 }
 
-// CaseEvents returns a case's timeline, oldest first.
-func (s *Store) CaseEvents(ctx context.Context, caseID string) ([]CaseEvent, error) {
-	var evs []CaseEvent
-	err := s.DB.NewSelect().Model(&evs).Where("case_id = ?", caseID).Order("id").Scan(ctx)
-	return evs, err
-}
-
 // EventByKey finds one timeline entry by its key.
 func (s *Store) EventByKey(ctx context.Context, caseID, key string) (*CaseEvent, error) {
 	ev := new(CaseEvent)

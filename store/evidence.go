@@ -6,13 +6,6 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// CaseEvidence lists a case's evidence, oldest first.
-func (s *Store) CaseEvidence(ctx context.Context, caseID string) ([]Evidence, error) {
-	var es []Evidence
-	err := s.DB.NewSelect().Model(&es).Where("case_id = ?", caseID).Order("created_at", "id").Scan(ctx)
-	return es, err
-}
-
 // GetEvidence loads one evidence record of a case.
 func (s *Store) GetEvidence(ctx context.Context, caseID, id string) (*Evidence, error) {
 	e := new(Evidence)

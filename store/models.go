@@ -91,33 +91,33 @@ type Case struct {
 // CaseEvent is one entry of a case's append-only timeline.
 type CaseEvent struct {
 	bun.BaseModel `bun:"table:case_events"`
-	ID            int64     `bun:"id,pk,autoincrement"`
-	CaseID        string    `bun:"case_id,type:uuid"`
-	Key           string    `bun:"key"`
-	ActorSub      string    `bun:"actor_sub"`
-	ActorRole     string    `bun:"actor_role"`
-	Action        string    `bun:"action"`
-	FromStage     string    `bun:"from_stage"`
-	ToStage       string    `bun:"to_stage"`
-	Comment       string    `bun:"comment"`
-	EvidenceIDs   []string  `bun:"evidence_ids,array"`
-	At            time.Time `bun:"at"`
+	ID            int64     `bun:"id,pk,autoincrement" json:"id"`
+	CaseID        string    `bun:"case_id,type:uuid" json:"case_id"`
+	Key           string    `bun:"key" json:"key"`
+	ActorSub      string    `bun:"actor_sub" json:"actor_sub"`
+	ActorRole     string    `bun:"actor_role" json:"actor_role"`
+	Action        string    `bun:"action" json:"action"`
+	FromStage     string    `bun:"from_stage" json:"from_stage"`
+	ToStage       string    `bun:"to_stage" json:"to_stage"`
+	Comment       string    `bun:"comment" json:"comment"`
+	EvidenceIDs   []string  `bun:"evidence_ids,array" json:"evidence_ids"`
+	At            time.Time `bun:"at" json:"at"`
 }
 
 // Evidence is the metadata of one uploaded file; the bytes live in MinIO under ObjectKey.
 type Evidence struct {
 	bun.BaseModel `bun:"table:evidence"`
-	ID            string    `bun:"id,pk,type:uuid"`
-	CaseID        string    `bun:"case_id,type:uuid"`
-	Kind          string    `bun:"kind"`
-	ObjectKey     string    `bun:"object_key"`
-	SHA256        string    `bun:"sha256"`
-	Size          int64     `bun:"size"`
-	ContentType   string    `bun:"content_type"`
-	Filename      string    `bun:"filename"`
-	UploadedBy    string    `bun:"uploaded_by"`
-	UploadedRole  string    `bun:"uploaded_role"`
-	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()"`
+	ID            string    `bun:"id,pk,type:uuid" json:"id"`
+	CaseID        string    `bun:"case_id,type:uuid" json:"case_id"`
+	Kind          string    `bun:"kind" json:"kind"`
+	ObjectKey     string    `bun:"object_key" json:"object_key"`
+	SHA256        string    `bun:"sha256" json:"sha256"`
+	Size          int64     `bun:"size" json:"size"`
+	ContentType   string    `bun:"content_type" json:"content_type"`
+	Filename      string    `bun:"filename" json:"filename"`
+	UploadedBy    string    `bun:"uploaded_by" json:"uploaded_by"`
+	UploadedRole  string    `bun:"uploaded_role" json:"uploaded_role"`
+	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
 }
 
 // Registration is an issued 注册建造师 registration.

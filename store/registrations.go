@@ -71,13 +71,6 @@ func (s *Store) IssueRegistration(ctx context.Context, caseID string, at time.Ti
 	return reg, nil
 }
 
-// RegistrationOfCase returns the registration a case issued, or ErrNotFound.
-func (s *Store) RegistrationOfCase(ctx context.Context, caseID string) (*Registration, error) {
-	reg := new(Registration)
-	err := s.DB.NewSelect().Model(reg).Where("case_id = ?", caseID).Scan(ctx)
-	return reg, notFound(err)
-}
-
 // ActiveRegistrations counts a practitioner's active registrations (0 or 1 by construction).
 func (s *Store) ActiveRegistrations(ctx context.Context, practitionerID string) (int, error) {
 	n, err := s.DB.NewSelect().Model((*Registration)(nil)).
