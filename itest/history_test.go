@@ -20,10 +20,16 @@ const historySet = "v1-hardening"
 // <historySet> when CERTFLOW_RECORD_HISTORIES=1, for the replay tests to run in CI from then on.
 func recordHistory(t *testing.T, caseID, name string) {
 	t.Helper()
+	recordRunHistory(t, caseID, "", name)
+}
+
+// recordRunHistory saves one run of a case's workflow ("" for the latest), like recordHistory.
+func recordRunHistory(t *testing.T, caseID, runID, name string) {
+	t.Helper()
 	if os.Getenv("CERTFLOW_RECORD_HISTORIES") != "1" {
 		return
 	}
-	it := sys.Temporal.GetWorkflowHistory(context.Background(), caseID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := sys.Temporal.GetWorkflowHistory(context.Background(), caseID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()

@@ -21,6 +21,9 @@ var sys *testenv.Env
 // doc is the OpenAPI document every response is checked against.
 var doc *openapi3.T
 
+// continueAsNewAfter is the history length at which Temporal suggests continuing as new.
+const continueAsNewAfter = 250
+
 // maxUpload is the evidence limit of the test server (small, so oversize tests stay cheap).
 const maxUpload = 1 << 20
 
@@ -36,8 +39,11 @@ func TestMain(m *testing.M) {
 func run(m *testing.M) (int, error) {
 	ctx := context.Background()
 	var err error
-	// One SLA day is one second, so notices and limits pass in seconds.
-	sys, err = testenv.Start(ctx, testenv.Options{DayLength: time.Second, PublicNoticeDays: 2, MaxUpload: maxUpload})
+	// One SLA day is one second, so notices and limits pass in seconds. Temporal suggests
+	// continuing as new after 250 events: more than any ordinary path takes (about 140 at most),
+	// so only the deliberately long case of TestLongCaseContinuesAsNew does.
+	sys, err = testenv.Start(ctx, testenv.Options{DayLength: time.Second, PublicNoticeDays: 2, MaxUpload: maxUpload,
+		SuggestContinueAsNewAfter: continueAsNewAfter})
 	if err != nil {
 		return 1, err
 	}

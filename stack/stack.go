@@ -31,6 +31,9 @@ type Options struct {
 	Durable bool
 	// Only, when not empty, starts just the named servers ("postgres", "minio", "temporal").
 	Only []string
+	// TemporalDynamicConfig sets dynamic configuration values of the Temporal dev server (key
+	// to JSON value), e.g. a low limit.historyCount.suggestContinueAsNew in tests.
+	TemporalDynamicConfig map[string]string
 }
 
 // Stack is a running set of servers and how to reach them.

@@ -47,6 +47,14 @@ func (s *Stack) startTemporal(ctx context.Context, o Options) error {
 		args = append(args, "--ui-port", strconv.Itoa(up))
 		s.TemporalUIURL = fmt.Sprintf("http://127.0.0.1:%d", up)
 	}
+	keys := make([]string, 0, len(o.TemporalDynamicConfig))
+	for k := range o.TemporalDynamicConfig {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		args = append(args, "--dynamic-config-value", k+"="+o.TemporalDynamicConfig[k])
+	}
 	names := make([]string, 0, len(SearchAttributes))
 	for n := range SearchAttributes {
 		names = append(names, n)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"strconv"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -34,6 +35,9 @@ type Options struct {
 	PublicNoticeDays int
 	// MaxUpload is the evidence size limit.
 	MaxUpload int64
+	// SuggestContinueAsNewAfter, when set, makes Temporal suggest continuing a case as new
+	// once its history has this many events.
+	SuggestContinueAsNewAfter int
 }
 
 // Env is a running system.
@@ -60,7 +64,11 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 	if e.dir, err = os.MkdirTemp("", "certflow-test-"); err != nil {
 		return nil, err
 	}
-	if e.Stack, err = stack.Start(ctx, stack.Options{Dir: e.dir, Headless: true}); err != nil {
+	so := stack.Options{Dir: e.dir, Headless: true}
+	if o.SuggestContinueAsNewAfter > 0 {
+		so.TemporalDynamicConfig = map[string]string{"limit.historyCount.suggestContinueAsNew": strconv.Itoa(o.SuggestContinueAsNewAfter)}
+	}
+	if e.Stack, err = stack.Start(ctx, so); err != nil {
 		return nil, err
 	}
 	sealer, err := pii.NewSealer([]byte("testenv-pii-key-0123456789abcdef0123456789"))
