@@ -47,23 +47,27 @@ func waitParams(c *gin.Context) (after int, wait time.Duration, ok bool) {
 }
 
 // awaitVersion waits, up to wait, until the case's version passes after, reading only the
-// version until it does; it returns the case as it then is (or unchanged on time-out).
+// version until it does; it returns the case as it then is (or unchanged on time-out). The
+// reads use the request's context, not the wait's deadline, so a read that meets the end of
+// the wait is not mistaken for a database that does not answer.
 func (s *Server) awaitVersion(ctx context.Context, cs *store.Case, after int, wait time.Duration) (*store.Case, error) {
-	ctx, cancel := context.WithTimeout(ctx, wait)
-	defer cancel()
+	timeout := time.NewTimer(wait)
+	defer timeout.Stop()
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	for cs.Version <= after {
 		select {
 		case <-ctx.Done():
 			return cs, nil
+		case <-timeout.C:
+			return cs, nil
 		case <-tick.C:
 		}
 		v, err := s.Store.CaseVersion(ctx, cs.ID)
-		if ctx.Err() != nil {
-			return cs, nil
-		}
 		if err != nil {
+			if ctx.Err() != nil { // the caller went away
+				return cs, nil
+			}
 			return nil, err
 		}
 		if v > after {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -20,6 +21,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"certflow/domain"
+	"certflow/store"
 )
 
 // TestHostileInputs walks every operation of the OpenAPI document and sends hostile values for
@@ -163,6 +165,7 @@ var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
 	"practitioners/{id}":     func(h *hostile, c fixtureCase) string { return h.w.pracID },
 	"enterprises/{uscc}":     func(h *hostile, c fixtureCase) string { return h.w.uscc },
 	"notices/{number}":       func(h *hostile, c fixtureCase) string { return c.number },
+	"notifications/{id}":     func(h *hostile, c fixtureCase) string { return h.notification },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -279,10 +282,12 @@ type hostile struct {
 	w      *world
 	tokens map[string]string
 	world  fixtureCase // the shared draft case with one evidence file
-	png    []byte
-	rc     *rowCounter
-	rep    reporter
-	touch  *toucher
+	// notification is a notification to the world's enterprise about the shared case.
+	notification string
+	png          []byte
+	rc           *rowCounter
+	rep          reporter
+	touch        *toucher
 
 	fresh []fixtureCase // fresh drafts waiting to be used
 
@@ -319,6 +324,12 @@ func newHostile(t *testing.T) *hostile {
 	h.world.id, h.world.number = c["id"].(string), c["number"].(string)
 	ev := w.ent.upload(h.world.id, "id_card", "id.png", h.png).expect(t, 201).json(t)
 	h.world.evidence = ev["id"].(string)
+	note := &store.Notification{CaseID: h.world.id, Key: "hostile-fixture", Kind: "sla_reminder",
+		Role: string(domain.RoleEnterprise), Message: "a fixture for the hostile-input suite", At: time.Now().UTC()}
+	if err := sys.Store.AddNotification(context.Background(), note); err != nil {
+		t.Fatal(err)
+	}
+	h.notification = strconv.FormatInt(note.ID, 10)
 	var err error
 	if h.rc, err = newRowCounter(context.Background(), sys.Store.DB, h.world.id); err != nil {
 		t.Fatal(err)

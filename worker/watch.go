@@ -84,7 +84,7 @@ func (a *activityWatch) flag(ctx context.Context, args []any, name string, info 
 	metrics.CasesStuck.WithLabelValues(name).Inc()
 	a.watch.log.Error("case stuck", "case", caseID, "activity", name, "attempt", info.Attempt)
 	err = a.watch.store.AddNotification(ctx, &store.Notification{CaseID: caseID,
-		Key: "stuck-" + info.WorkflowExecution.RunID + "-" + info.ActivityID, Kind: "stuck",
+		Key: "stuck-" + info.WorkflowExecution.RunID + "-" + info.ActivityID, Kind: steps.KindStuck,
 		Role: string(domain.RoleSupervisor), Message: "case is stuck: " + reason, At: info.StartedTime.UTC()})
 	if err != nil {
 		a.watch.log.Warn("cannot notify supervisors of a stuck case", "case", caseID, "err", err)

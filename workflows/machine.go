@@ -350,14 +350,14 @@ func (r *caseRun) fire(kind string, w wait) (done bool, err error) {
 		w.clock.Reminded = true
 		due := w.clock.Due(r.in.Calendar).Format(time.RFC3339)
 		msg := fmt.Sprintf("case %s waits in %s; its deadline is %s", r.in.Number, stage, due)
-		if err := r.notify("reminder", role, msg); err != nil {
+		if err := r.notify(steps.KindSLAReminder, role, msg); err != nil {
 			return false, err
 		}
 		return false, r.record(systemEvent("sla_reminder", "reminder sent to "+string(role)+": deadline "+due))
 	case "breach":
 		w.clock.Breached = true
 		msg := fmt.Sprintf("case %s passed its %s deadline and still waits for a %s", r.in.Number, stage, role)
-		if err := r.notify("escalation", domain.RoleSupervisor, msg); err != nil {
+		if err := r.notify(steps.KindSLAEscalation, domain.RoleSupervisor, msg); err != nil {
 			return false, err
 		}
 		return false, r.record(systemEvent("sla_breached", "deadline passed; escalated to supervisors; the case keeps waiting for its decision"))

@@ -178,7 +178,7 @@ func TestSLABreachEscalatesAndTheCaseKeepsWaiting(t *testing.T) {
 	for _, n := range c.store.notifications {
 		kinds = append(kinds, n.Kind+":"+string(n.Role))
 	}
-	want := []string{"reminder:provincial_reviewer", "escalation:supervisor"}
+	want := []string{"sla_reminder:provincial_reviewer", "sla_escalation:supervisor"}
 	if !slices.Equal(kinds, want) {
 		t.Fatalf("notifications %v, want %v", kinds, want)
 	}

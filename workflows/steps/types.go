@@ -130,3 +130,13 @@ func (r IssueRequest) CaseRef() string { return r.CaseID }
 
 // CaseRef names the case a notification is about.
 func (n Notification) CaseRef() string { return n.CaseID }
+
+// Notification kinds, as the inbox shows them.
+const (
+	// KindSLAReminder reminds the assignee that a deadline approaches.
+	KindSLAReminder = "sla_reminder"
+	// KindSLAEscalation tells supervisors a deadline passed.
+	KindSLAEscalation = "sla_escalation"
+	// KindStuck tells supervisors a case's activity keeps failing.
+	KindStuck = "stuck"
+)
