@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"certflow/calendar"
 	"certflow/domain"
 	"certflow/store"
 )
@@ -19,14 +20,11 @@ type slaJSON struct {
 	Breached bool       `json:"breached"`
 }
 
-// beijing is the zone deadlines are shown in.
-var beijing = time.FixedZone("CST", 8*3600)
-
 // slaOf shows a case row's deadline.
 func slaOf(c *store.Case) slaJSON {
 	v := slaJSON{Paused: c.SLAPaused, Breached: c.SLABreached}
 	if c.SLADueAt != nil {
-		t := c.SLADueAt.In(beijing)
+		t := c.SLADueAt.In(calendar.CST) // deadlines are shown in Beijing time
 		v.DueAt = &t
 	}
 	if c.SLAClock != "" {

@@ -33,19 +33,19 @@ const multipartOverhead = 64 << 10
 // stays stored.
 func (s *Server) uploadEvidence(c *gin.Context) {
 	p := principal(c)
-	cs, ok := s.findCase(c, p)
-	if !ok {
-		drainOversize(c, s.MaxUpload+multipartOverhead)
-		return
-	}
-	if !canUploadEvidence(p, factsOf(cs)) {
-		drainOversize(c, s.MaxUpload+multipartOverhead)
-		fail(c, http.StatusForbidden, "forbidden", "evidence can be added by the applicant side while the case is open, or with an objection during public notice")
-		return
-	}
+	// A declared-oversize upload is answered before anything else, so its body is drained once
+	// and the answer (413, which tells nothing about the case) reaches the client.
 	if c.Request.ContentLength > s.MaxUpload+multipartOverhead {
 		drainOversize(c, s.MaxUpload+multipartOverhead)
 		tooLarge(c, s.MaxUpload)
+		return
+	}
+	cs, ok := s.findCase(c, p)
+	if !ok {
+		return
+	}
+	if !canUploadEvidence(p, factsOf(cs)) {
+		fail(c, http.StatusForbidden, "forbidden", "evidence can be added by the applicant side while the case is open, or with an objection during public notice")
 		return
 	}
 	mr, err := c.Request.MultipartReader()
