@@ -86,7 +86,7 @@ type qualificationJSON struct {
 	Level          int    `json:"level"`
 	Specialty      string `json:"specialty"`
 	CertificateNo  string `json:"certificate_no"`
-	ObtainedOn     string `json:"obtained_on"`
+	ObtainedOn     string `json:"obtained_on,omitempty"`
 	EducationHours int    `json:"education_hours"`
 }
 
@@ -125,7 +125,7 @@ func (s *Server) practitionerView(p *store.Practitioner) (practitionerJSON, erro
 	return practitionerJSON{
 		ID: p.ID, IDNumberMasked: masked, Name: p.Name, PhoneMasked: p.PhoneMasked,
 		Qualification: qualificationJSON{Level: p.Level, Specialty: p.Specialty, CertificateNo: p.CertificateNo,
-			ObtainedOn: p.ObtainedOn.Format(time.DateOnly), EducationHours: p.EducationHours},
+			ObtainedOn: optionalDate(p.ObtainedOn), EducationHours: p.EducationHours},
 		CreatedAt: p.CreatedAt.UTC(),
 	}, nil
 }
@@ -289,4 +289,12 @@ func limitParam(c *gin.Context) (int, bool) {
 		return 0, false
 	}
 	return n, true
+}
+
+// optionalDate formats a calendar date, or "" when it is unknown.
+func optionalDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
 }

@@ -22,17 +22,19 @@ type Enterprise struct {
 // from the resident ID (its masked form, the birth date) is stored: together with other columns
 // it would rebuild the number.
 type Practitioner struct {
-	bun.BaseModel       `bun:"table:practitioners,alias:p"`
-	ID                  string    `bun:"id,pk,type:uuid"`
-	IDNumberEnc         []byte    `bun:"id_number_enc"`
-	IDNumberIndex       string    `bun:"id_number_index"`
-	Name                string    `bun:"name"`
-	PhoneEnc            []byte    `bun:"phone_enc"`
-	PhoneMasked         string    `bun:"phone_masked"`
-	Level               int       `bun:"level"`
-	Specialty           string    `bun:"specialty"`
-	CertificateNo       string    `bun:"certificate_no"`
-	ObtainedOn          time.Time `bun:"obtained_on,type:date"`
+	bun.BaseModel `bun:"table:practitioners,alias:p"`
+	ID            string `bun:"id,pk,type:uuid"`
+	IDNumberEnc   []byte `bun:"id_number_enc"`
+	IDNumberIndex string `bun:"id_number_index"`
+	Name          string `bun:"name"`
+	PhoneEnc      []byte `bun:"phone_enc"`
+	PhoneMasked   string `bun:"phone_masked"`
+	Level         int    `bun:"level"`
+	Specialty     string `bun:"specialty"`
+	CertificateNo string `bun:"certificate_no"`
+	// ObtainedOn is when the qualification was obtained; zero (NULL) for people imported
+	// without qualification-certificate data.
+	ObtainedOn          time.Time `bun:"obtained_on,type:date,nullzero"`
 	EducationHours      int       `bun:"education_hours"`
 	CreatedByEnterprise *string   `bun:"created_by_enterprise"`
 	CreatedBy           string    `bun:"created_by"`
@@ -62,10 +64,21 @@ type Case struct {
 	Level          int    `bun:"level"`
 	Specialty      string `bun:"specialty"`
 	EnterpriseUSCC string `bun:"enterprise_uscc"`
-	PractitionerID string `bun:"practitioner_id,type:uuid"`
+	// PractitionerID is empty for cases about an enterprise alone (its change of name).
+	PractitionerID string `bun:"practitioner_id,type:uuid,nullzero"`
 	Province       string `bun:"province"`
-	FiledByRole    string `bun:"filed_by_role"`
-	FiledBySub     string `bun:"filed_by_sub"`
+	// RegistrationID is the registration a lifecycle case changes ("" for an initial
+	// registration or an enterprise's change of name).
+	RegistrationID string `bun:"registration_id,type:uuid,nullzero"`
+	// PreviousEnterpriseUSCC is the enterprise a change of employer leaves.
+	PreviousEnterpriseUSCC string `bun:"previous_enterprise_uscc,nullzero"`
+	// Details is the type-specific part of the request.
+	Details CaseDetails `bun:"details,type:jsonb"`
+	// Submitted is set when the filer submits; a registration has at most one submitted
+	// open case (the database's partial unique index).
+	Submitted   bool   `bun:"submitted"`
+	FiledByRole string `bun:"filed_by_role"`
+	FiledBySub  string `bun:"filed_by_sub"`
 	// FiledByPrincipal is the whole filing principal (role, enterprise, province, subject),
 	// which scopes the Idempotency-Key.
 	FiledByPrincipal string     `bun:"filed_by_principal"`
@@ -122,18 +135,21 @@ type Evidence struct {
 
 // Registration is an issued 注册建造师 registration.
 type Registration struct {
-	bun.BaseModel  `bun:"table:registrations"`
-	ID             string    `bun:"id,pk,type:uuid"`
-	Number         string    `bun:"number"`
-	CaseID         string    `bun:"case_id,type:uuid"`
-	PractitionerID string    `bun:"practitioner_id,type:uuid"`
-	EnterpriseUSCC string    `bun:"enterprise_uscc"`
-	Level          int       `bun:"level"`
-	Specialty      string    `bun:"specialty"`
-	ValidFrom      time.Time `bun:"valid_from,type:date"`
-	ValidTo        time.Time `bun:"valid_to,type:date"`
-	Status         string    `bun:"status"`
-	CreatedAt      time.Time `bun:"created_at,nullzero,default:now()"`
+	bun.BaseModel `bun:"table:registrations"`
+	ID            string `bun:"id,pk,type:uuid"`
+	Number        string `bun:"number"`
+	// CaseID is the case that issued it; empty for registrations imported from the system
+	// certflow replaces.
+	CaseID         string `bun:"case_id,type:uuid,nullzero"`
+	PractitionerID string `bun:"practitioner_id,type:uuid"`
+	EnterpriseUSCC string `bun:"enterprise_uscc"`
+	Level          int    `bun:"level"`
+	// Specialty is the first specialty; registration_specialties holds them all.
+	Specialty string    `bun:"specialty"`
+	ValidFrom time.Time `bun:"valid_from,type:date"`
+	ValidTo   time.Time `bun:"valid_to,type:date"`
+	Status    string    `bun:"status"`
+	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
 // Notification is a reminder or escalation addressed to a role (or one subject).
@@ -147,4 +163,33 @@ type Notification struct {
 	Subject       string    `bun:"subject"`
 	Message       string    `bun:"message"`
 	At            time.Time `bun:"at"`
+}
+
+// CaseDetails is the type-specific part of a case's request, as its definition names it.
+type CaseDetails struct {
+	// ChangeKind is a change case's kind: employer, enterprise_name or person_name.
+	ChangeKind string `json:"change_kind,omitempty"`
+	// NewName is the new name of a change of enterprise or person name.
+	NewName string `json:"new_name,omitempty"`
+	// Reason is a cancellation's reason code.
+	Reason string `json:"reason,omitempty"`
+}
+
+// RegistrationSpecialty is one specialty of a registration.
+type RegistrationSpecialty struct {
+	bun.BaseModel  `bun:"table:registration_specialties"`
+	RegistrationID string    `bun:"registration_id,pk,type:uuid"`
+	Specialty      string    `bun:"specialty,pk"`
+	AddedOn        time.Time `bun:"added_on,type:date"`
+}
+
+// EducationRecord is one completed continuing-education course (继续教育).
+type EducationRecord struct {
+	bun.BaseModel  `bun:"table:education_records"`
+	ID             int64     `bun:"id,pk,autoincrement"`
+	PractitionerID string    `bun:"practitioner_id,type:uuid"`
+	Provider       string    `bun:"provider"`
+	Course         string    `bun:"course"`
+	Hours          int       `bun:"hours"`
+	CompletedOn    time.Time `bun:"completed_on,type:date"`
 }

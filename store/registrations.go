@@ -42,7 +42,11 @@ func (s *Store) IssueRegistration(ctx context.Context, caseID string, at time.Ti
 		if err != nil {
 			return err
 		}
-		number, err := ident.FormatRegistrationNumber(c.Province, c.Level, p.ObtainedOn.Year(), day.Year(), serial)
+		obtained := p.ObtainedOn.Year()
+		if p.ObtainedOn.IsZero() { // imported without certificate data: the year of issue stands in
+			obtained = day.Year()
+		}
+		number, err := ident.FormatRegistrationNumber(c.Province, c.Level, obtained, day.Year(), serial)
 		if err != nil {
 			return err
 		}
@@ -63,6 +67,10 @@ func (s *Store) IssueRegistration(ctx context.Context, caseID string, at time.Ti
 		if isUnique(err, "registrations_one_active") {
 			return ErrAlreadyRegistered
 		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.NewInsert().Model(&RegistrationSpecialty{RegistrationID: reg.ID, Specialty: reg.Specialty, AddedOn: from}).Exec(ctx)
 		return err
 	})
 	if err != nil {
