@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"certflow/domain"
+	"certflow/intake"
 	"certflow/store"
 	"certflow/workflows"
 )
@@ -51,7 +53,7 @@ func (s *Server) caseAction(c *gin.Context) {
 	}
 	if !req.Action.Valid() {
 		fail(c, http.StatusUnprocessableEntity, domain.CodeUnknownAction,
-			"unknown action "+strings.TrimSpace(string(req.Action))+"; expected one of submit, confirm, approve, reject, request_supplement, supplement, extend, object, withdraw")
+			fmt.Sprintf("unknown action %s; expected one of %v", strings.TrimSpace(string(req.Action)), domain.Actions))
 		return
 	}
 	key := idempotencyKey(c)
@@ -128,9 +130,18 @@ func (s *Server) decide(c *gin.Context, p domain.Principal, cs *store.Case, req 
 			return s.replayReceipt(c, held, fingerprint)
 		}
 	}
+	submitting := req.Action == domain.ActionSubmit
+	if submitting && !s.markSubmitted(c, cs, key, p) {
+		return d, false, false
+	}
 	err := temporalCall(c.Request.Context(), func(ctx context.Context) error {
 		return s.Temporal.SignalWorkflow(ctx, cs.ID, "", workflows.SignalDecision, d)
 	})
+	if err != nil && submitting {
+		if uerr := s.Store.MarkSubmitted(context.WithoutCancel(c.Request.Context()), cs.ID, false); uerr != nil {
+			s.Log.Error("undoing a submission mark failed", "case", cs.ID, "err", uerr)
+		}
+	}
 	if err != nil && key != "" {
 		// The decision did not reach the workflow: free the key for a retry.
 		if rerr := s.Store.ReleaseReceipt(context.WithoutCancel(c.Request.Context()), p.Key(), key); rerr != nil {
@@ -146,6 +157,32 @@ func (s *Server) decide(c *gin.Context, p domain.Principal, cs *store.Case, req 
 		return d, false, false
 	}
 	return d, false, true
+}
+
+// markSubmitted records the submission before it is signalled: a registration has at most one
+// submitted open case, so a second answers 409 case_open (and frees the receipt it claimed).
+func (s *Server) markSubmitted(c *gin.Context, cs *store.Case, key string, p domain.Principal) bool {
+	ctx := c.Request.Context()
+	err := s.Store.MarkSubmitted(ctx, cs.ID, true)
+	if err == nil {
+		return true
+	}
+	if key != "" {
+		if rerr := s.Store.ReleaseReceipt(context.WithoutCancel(ctx), p.Key(), key); rerr != nil {
+			s.Log.Error("releasing an action receipt failed", "case", cs.ID, "err", rerr)
+		}
+	}
+	if errors.Is(err, store.ErrCaseOpen) {
+		number := "another case"
+		if open, oerr := s.Store.OpenSubmittedCase(ctx, cs.RegistrationID); oerr == nil {
+			number = open.Number
+		}
+		prob := intake.CaseOpen(number)
+		fail(c, prob.Status, prob.Code, prob.Detail)
+		return false
+	}
+	s.internal(c, err)
+	return false
 }
 
 // checkDecision applies the decision rule and the content rule, and checks that referenced

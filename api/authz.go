@@ -51,19 +51,6 @@ func canRegisterPractitioner(p domain.Principal) bool {
 	return false
 }
 
-// canFileCase reports whether p may open a case for this practitioner and enterprise: the
-// practitioner themself, or the enterprise named in it (which must also employ the person,
-// see Store.EmployedBy).
-func canFileCase(p domain.Principal, practitionerID, uscc string) bool {
-	switch p.Role {
-	case domain.RoleApplicant:
-		return p.PractitionerID != "" && p.PractitionerID == practitionerID
-	case domain.RoleEnterprise:
-		return p.Enterprise == uscc
-	}
-	return false
-}
-
 // canUploadEvidence: the filer side adds evidence while the case is open; anyone else who may
 // see the case adds evidence during public notice (with an objection).
 func canUploadEvidence(p domain.Principal, f domain.CaseFacts) bool {
@@ -76,14 +63,17 @@ func canUploadEvidence(p domain.Principal, f domain.CaseFacts) bool {
 // factsOf turns a case row into the facts the decision rule reads.
 func factsOf(c *store.Case) domain.CaseFacts {
 	return domain.CaseFacts{
-		Type:               domain.CaseType(c.Type),
-		Status:             domain.Status(c.Status),
-		Stage:              domain.Stage(c.Stage),
-		EnterpriseUSCC:     c.EnterpriseUSCC,
-		PractitionerID:     c.PractitionerID,
-		Province:           c.Province,
-		ProvincialReviewer: c.ProvincialReviewer,
-		Extended:           c.Extended,
+		Type:                   domain.CaseType(c.Type),
+		Status:                 domain.Status(c.Status),
+		Stage:                  domain.Stage(c.Stage),
+		EnterpriseUSCC:         c.EnterpriseUSCC,
+		PractitionerID:         c.PractitionerID,
+		Province:               c.Province,
+		ProvincialReviewer:     c.ProvincialReviewer,
+		Extended:               c.Extended,
+		PreviousEnterpriseUSCC: c.PreviousEnterpriseUSCC,
+		Kind:                   c.Details.ChangeKind,
+		Filer:                  c.FiledByPrincipal,
 	}
 }
 

@@ -39,22 +39,27 @@ func etag(version int) string { return `"` + strconv.Itoa(version) + `"` }
 
 // caseSummary is a case in lists.
 type caseSummary struct {
-	ID             string    `json:"id"`
-	Number         string    `json:"number"`
-	Type           string    `json:"type"`
-	Status         string    `json:"status"`
-	Stage          string    `json:"stage"`
-	Level          int       `json:"level"`
-	Specialty      string    `json:"specialty"`
-	Province       string    `json:"province"`
-	EnterpriseUSCC string    `json:"enterprise_uscc"`
-	PractitionerID string    `json:"practitioner_id"`
-	AssigneeRole   string    `json:"assignee_role"`
-	SLA            slaJSON   `json:"sla"`
-	Stuck          bool      `json:"stuck"`
-	Version        int       `json:"version"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	ID             string `json:"id"`
+	Number         string `json:"number"`
+	Type           string `json:"type"`
+	Status         string `json:"status"`
+	Stage          string `json:"stage"`
+	Province       string `json:"province"`
+	EnterpriseUSCC string `json:"enterprise_uscc"`
+	AssigneeRole   string `json:"assignee_role"`
+	// The type-specific fields, present where the case's type uses them.
+	Level                  int       `json:"level,omitempty"`
+	Specialty              string    `json:"specialty,omitempty"`
+	PractitionerID         string    `json:"practitioner_id,omitempty"`
+	RegistrationNumber     string    `json:"registration_number,omitempty"`
+	PreviousEnterpriseUSCC string    `json:"previous_enterprise_uscc,omitempty"`
+	ChangeKind             string    `json:"change_kind,omitempty"`
+	Reason                 string    `json:"reason,omitempty"`
+	SLA                    slaJSON   `json:"sla"`
+	Stuck                  bool      `json:"stuck"`
+	Version                int       `json:"version"`
+	CreatedAt              time.Time `json:"created_at"`
+	UpdatedAt              time.Time `json:"updated_at"`
 }
 
 func summarize(c *store.Case) caseSummary {
@@ -62,6 +67,8 @@ func summarize(c *store.Case) caseSummary {
 		ID: c.ID, Number: c.Number, Type: c.Type, Status: c.Status, Stage: c.Stage, Level: c.Level,
 		Specialty: c.Specialty, Province: c.Province, EnterpriseUSCC: c.EnterpriseUSCC,
 		PractitionerID: c.PractitionerID, AssigneeRole: c.AssigneeRole,
+		RegistrationNumber: c.Details.RegistrationNumber, PreviousEnterpriseUSCC: c.PreviousEnterpriseUSCC,
+		ChangeKind: c.Details.ChangeKind, Reason: c.Details.Reason,
 		SLA: slaOf(c), Stuck: c.Stuck, Version: c.Version,
 		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
 	}
@@ -113,12 +120,19 @@ type registrationJSON struct {
 // caseDetail is one case with its parties, evidence, timeline and what the caller may do.
 type caseDetail struct {
 	caseSummary
-	Practitioner   partyJSON         `json:"practitioner"`
-	Enterprise     partyJSON         `json:"enterprise"`
-	Evidence       []evidenceJSON    `json:"evidence"`
-	Events         []eventJSON       `json:"events"`
-	Registration   *registrationJSON `json:"registration,omitempty"`
-	AllowedActions []domain.Action   `json:"allowed_actions"`
+	// Practitioner is absent from a case about an enterprise alone.
+	Practitioner *partyJSON `json:"practitioner,omitempty"`
+	Enterprise   partyJSON  `json:"enterprise"`
+	// PreviousEnterprise is the enterprise a change of employer leaves.
+	PreviousEnterprise *partyJSON `json:"previous_enterprise,omitempty"`
+	// NewName is the name a change of name asks for.
+	NewName string `json:"new_name,omitempty"`
+	// RequiredEvidence are the evidence kinds the case's submission must include.
+	RequiredEvidence []string          `json:"required_evidence"`
+	Evidence         []evidenceJSON    `json:"evidence"`
+	Events           []eventJSON       `json:"events"`
+	Registration     *registrationJSON `json:"registration,omitempty"`
+	AllowedActions   []domain.Action   `json:"allowed_actions"`
 }
 
 // detail loads everything GET /cases/{id} shows: besides the case row, one query.
@@ -128,12 +142,18 @@ func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) 
 	if err != nil {
 		return nil, err
 	}
-	masked, err := s.Store.MaskedIDNumber(&store.Practitioner{IDNumberEnc: v.IDNumberEnc})
-	if err != nil {
-		return nil, err
+	if c.PractitionerID != "" {
+		masked, err := s.Store.MaskedIDNumber(&store.Practitioner{IDNumberEnc: v.IDNumberEnc})
+		if err != nil {
+			return nil, err
+		}
+		d.Practitioner = &partyJSON{ID: c.PractitionerID, Name: v.PractitionerName, IDNumberMasked: masked}
 	}
-	d.Practitioner = partyJSON{ID: c.PractitionerID, Name: v.PractitionerName, IDNumberMasked: masked}
 	d.Enterprise = partyJSON{USCC: c.EnterpriseUSCC, Name: v.EnterpriseName}
+	if c.PreviousEnterpriseUSCC != "" {
+		d.PreviousEnterprise = &partyJSON{USCC: c.PreviousEnterpriseUSCC, Name: v.PreviousEnterpriseName}
+	}
+	d.NewName = c.Details.NewName
 	for i := range v.Evidence {
 		d.Evidence = append(d.Evidence, toEvidenceJSON(&v.Evidence[i]))
 	}
@@ -150,6 +170,7 @@ func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) 
 	}
 	facts := factsOf(c)
 	def, _ := domain.DefinitionOf(facts.Type)
+	d.RequiredEvidence = append([]string{}, s.Policies[def.Type].Evidence(def, c.Details.ChangeKind)...)
 	for _, a := range def.AllowedActions(facts.Stage) {
 		if domain.CheckDecision(facts, p, a, "reason") == nil {
 			d.AllowedActions = append(d.AllowedActions, a)

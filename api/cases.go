@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,85 +13,42 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"certflow/domain"
+	"certflow/intake"
 	"certflow/store"
 	"certflow/workflows"
 )
 
-type createCaseRequest struct {
-	Type           string `json:"type"`
-	PractitionerID string `json:"practitioner_id"`
-	EnterpriseUSCC string `json:"enterprise_uscc"`
-	Specialty      string `json:"specialty"`
-}
-
-// noSuchPractitioner is the one answer for a practitioner who does not exist and for one the
-// caller may not file for, so filing reveals nothing about other enterprises' people.
-var noSuchPractitioner = []FieldError{{"practitioner_id", "no practitioner you may file for has this id"}}
-
-// createCase opens a case and starts its workflow; the Idempotency-Key header maps to exactly
-// one case per principal.
+// createCase opens a case of any type and starts its workflow. The request is checked against
+// the type's definition and the registry by package intake; the Idempotency-Key header maps to
+// exactly one case per principal.
 func (s *Server) createCase(c *gin.Context) {
 	p := principal(c)
-	if p.Role != domain.RoleApplicant && p.Role != domain.RoleEnterprise {
-		fail(c, http.StatusForbidden, "forbidden", "only applicants and enterprises may file cases")
-		return
-	}
 	key := idempotencyKey(c)
-	var req createCaseRequest
+	var req intake.Request
 	if !bindJSON(c, &req) {
 		return
 	}
-	req.EnterpriseUSCC = strings.ToUpper(strings.TrimSpace(req.EnterpriseUSCC))
-	if req.Type != string(domain.CaseRegistration) {
-		invalid(c, []FieldError{{"type", `must be "registration"`}})
-		return
-	}
-	if !canFileCase(p, req.PractitionerID, req.EnterpriseUSCC) {
-		fail(c, http.StatusForbidden, "forbidden", "you may file cases only for yourself or for your own enterprise")
-		return
-	}
-	prac, err := s.Store.GetPractitioner(c.Request.Context(), req.PractitionerID, store.Scope{All: true})
-	if errors.Is(err, store.ErrNotFound) {
-		invalid(c, noSuchPractitioner)
-		return
-	} else if err != nil {
-		s.internal(c, err)
-		return
-	}
-	if p.Role == domain.RoleEnterprise {
-		// An enterprise files only for the people it employs or holds the registration of.
-		if employed, err := s.Store.EmployedBy(c.Request.Context(), prac.ID, p.Enterprise); err != nil {
-			s.internal(c, err)
+	ctx := c.Request.Context()
+	if key != "" {
+		held, err := s.Store.CaseByIdempotencyKey(ctx, p.Key(), key)
+		if err == nil {
+			s.replayCase(c, p, held, req)
 			return
-		} else if !employed {
-			invalid(c, noSuchPractitioner)
+		} else if !errors.Is(err, store.ErrNotFound) {
+			s.internal(c, err)
 			return
 		}
 	}
-	ent, err := s.Store.GetEnterprise(c.Request.Context(), req.EnterpriseUSCC)
-	if errors.Is(err, store.ErrNotFound) {
-		invalid(c, []FieldError{{"enterprise_uscc", "no enterprise with this credit code is registered"}})
+	row, err := intake.Prepare(ctx, intake.Deps{Store: s.Store, Policies: s.Policies, Now: s.Now()}, p, req)
+	if s.intakeFailed(c, err) {
 		return
-	} else if err != nil {
-		s.internal(c, err)
-		return
-	}
-	if req.Specialty != prac.Specialty || !domain.ValidSpecialty(prac.Level, req.Specialty) {
-		invalid(c, []FieldError{{"specialty", "must be the specialty of the practitioner's qualification"}})
-		return
-	}
-	row := &store.Case{
-		Type: req.Type, Stage: string(domain.StageDraft), Status: string(domain.StatusOpen),
-		Level: prac.Level, Specialty: req.Specialty, EnterpriseUSCC: ent.USCC, PractitionerID: prac.ID,
-		Province: ent.ProvinceCode, FiledByRole: string(p.Role), FiledBySub: p.Subject,
-		FiledByPrincipal: p.Key(), AssigneeRole: string(p.Role),
 	}
 	if key != "" {
 		row.IdempotencyKey = &key
 	}
 	started := false
-	out, created, err := s.Store.CreateCase(c.Request.Context(), row, func(cs *store.Case) error {
-		if err := s.startWorkflow(c.Request.Context(), cs); err != nil {
+	out, created, err := s.Store.CreateCase(ctx, row, func(cs *store.Case) error {
+		if err := s.startWorkflow(ctx, cs); err != nil {
 			return err
 		}
 		started = true
@@ -98,19 +56,16 @@ func (s *Server) createCase(c *gin.Context) {
 	})
 	if err != nil {
 		if started { // the row did not commit: do not leave a workflow without its case
-			_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(c.Request.Context()), row.ID, "", "case record was not written")
+			_ = s.Temporal.TerminateWorkflow(context.WithoutCancel(ctx), row.ID, "", "case record was not written")
 		}
 		s.internal(c, err)
 		return
 	}
 	if !created {
-		if out.Type != req.Type || out.PractitionerID != req.PractitionerID || out.EnterpriseUSCC != req.EnterpriseUSCC || out.Specialty != req.Specialty {
-			fail(c, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was already used for a different case")
-			return
-		}
-		c.Header("Idempotent-Replayed", "true")
+		s.replayCase(c, p, out, req)
+		return
 	}
-	d, err := s.detail(c.Request.Context(), p, out)
+	d, err := s.detail(ctx, p, out)
 	if err != nil {
 		s.internal(c, err)
 		return
@@ -118,13 +73,60 @@ func (s *Server) createCase(c *gin.Context) {
 	c.JSON(http.StatusCreated, d)
 }
 
+// replayCase answers a repeated Idempotency-Key with the case it created, or 422 when the key
+// was used for another request.
+func (s *Server) replayCase(c *gin.Context, p domain.Principal, held *store.Case, req intake.Request) {
+	if !sameRequest(held, req) {
+		fail(c, http.StatusUnprocessableEntity, "idempotency_key_reused", "this Idempotency-Key was already used for a different case")
+		return
+	}
+	d, err := s.detail(c.Request.Context(), p, held)
+	if err != nil {
+		s.internal(c, err)
+		return
+	}
+	c.Header("Idempotent-Replayed", "true")
+	c.JSON(http.StatusCreated, d)
+}
+
+// sameRequest reports whether a case was filed with this request: by its fingerprint, or for
+// cases filed before fingerprints were kept, by the registration request's fields.
+func sameRequest(held *store.Case, req intake.Request) bool {
+	if held.RequestHash != "" {
+		return held.RequestHash == req.Fingerprint()
+	}
+	return held.Type == strings.TrimSpace(req.Type) && held.PractitionerID == strings.TrimSpace(req.PractitionerID) &&
+		held.EnterpriseUSCC == strings.ToUpper(strings.TrimSpace(req.EnterpriseUSCC)) && held.Specialty == strings.TrimSpace(req.Specialty)
+}
+
+// intakeFailed answers a request intake refused (a *intake.Problem) or could not check.
+func (s *Server) intakeFailed(c *gin.Context, err error) bool {
+	var prob *intake.Problem
+	switch {
+	case err == nil:
+		return false
+	case errors.As(err, &prob):
+		fields := make([]FieldError, len(prob.Fields))
+		for i, f := range prob.Fields {
+			fields[i] = FieldError{f.Field, f.Detail}
+		}
+		fail(c, prob.Status, prob.Code, prob.Detail, fields...)
+	default:
+		s.internal(c, err)
+	}
+	return true
+}
+
 // startWorkflow starts the case's workflow; the workflow ID is the case ID.
 func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
+	def, ok := domain.DefinitionOf(domain.CaseType(cs.Type))
+	if !ok {
+		return fmt.Errorf("case type %q has no definition", cs.Type)
+	}
 	in := workflows.CaseInput{
 		CaseID: cs.ID, Number: cs.Number, Type: domain.CaseType(cs.Type), Level: cs.Level,
-		FiledBy: domain.Role(cs.FiledByRole),
-		Facts: domain.CaseFacts{EnterpriseUSCC: cs.EnterpriseUSCC, PractitionerID: cs.PractitionerID,
-			Province: cs.Province},
+		FiledBy:  domain.Role(cs.FiledByRole),
+		Facts:    factsOf(cs),
 		Policy:   s.Policies[domain.CaseType(cs.Type)],
 		Calendar: s.Calendar,
 	}
@@ -135,7 +137,7 @@ func (s *Server) startWorkflow(ctx context.Context, cs *store.Case) error {
 			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
 			TypedSearchAttributes:    workflows.StartSearchAttributes(cs.Type, cs.Stage, cs.Status, cs.Province),
-		}, workflows.Registration, in)
+		}, def.Workflow, in)
 		return err
 	})
 }
@@ -180,8 +182,8 @@ func (s *Server) listCases(c *gin.Context) {
 	f := store.CaseFilter{Type: c.Query("type"), Status: c.Query("status"), Stage: c.Query("stage"),
 		Cursor: c.Query("cursor"), Now: s.Now()}
 	var errs []FieldError
-	if f.Type != "" && f.Type != string(domain.CaseRegistration) {
-		errs = append(errs, FieldError{"type", `must be "registration"`})
+	if f.Type != "" && !domain.CaseType(f.Type).Valid() {
+		errs = append(errs, FieldError{"type", fmt.Sprintf("must be one of %v", domain.CaseTypes)})
 	}
 	if f.Status != "" && !domain.Status(f.Status).Valid() {
 		errs = append(errs, FieldError{"status", "unknown status"})

@@ -11,10 +11,16 @@ import (
 
 // caseTypeJSON is a case type's definition with this deployment's policy numbers.
 type caseTypeJSON struct {
-	Type             domain.CaseType `json:"type"`
-	NumberPrefix     string          `json:"number_prefix"`
-	RequiredEvidence []string        `json:"required_evidence"`
-	Stages           []stageJSON     `json:"stages"`
+	Type         domain.CaseType  `json:"type"`
+	Workflow     string           `json:"workflow"`
+	NumberPrefix string           `json:"number_prefix"`
+	Filers       []domain.Role    `json:"filers"`
+	VariantField string           `json:"variant_field,omitempty"`
+	Variants     []domain.Variant `json:"variants"`
+	// RequiredEvidence is the evidence of the type's first variant, under this deployment's
+	// policy.
+	RequiredEvidence []string    `json:"required_evidence"`
+	Stages           []stageJSON `json:"stages"`
 }
 
 // stageJSON is one stage of a case type.
@@ -40,8 +46,9 @@ func (s *Server) listCaseTypes(c *gin.Context) {
 	for _, t := range types {
 		def := domain.Definitions[t]
 		pol := s.Policies[t]
-		ct := caseTypeJSON{Type: t, NumberPrefix: def.NumberPrefix,
-			RequiredEvidence: append([]string{}, pol.RequiredEvidence...), Stages: []stageJSON{}}
+		ct := caseTypeJSON{Type: t, Workflow: def.Workflow, NumberPrefix: def.NumberPrefix, Filers: def.Filers,
+			VariantField: def.VariantField, Variants: variantsOf(def, pol),
+			RequiredEvidence: append([]string{}, pol.Evidence(def, def.Variants[0].Name)...), Stages: []stageJSON{}}
 		for _, st := range def.Stages {
 			sj := stageJSON{Stage: st.Stage, WaitsOn: st.WaitsOn, Actions: st.Rules(), Clock: st.Clock, OnDeadline: st.OnDeadline}
 			if sj.Actions == nil {
@@ -55,4 +62,14 @@ func (s *Server) listCaseTypes(c *gin.Context) {
 		items = append(items, ct)
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items})
+}
+
+// variantsOf shows a definition's variants with the evidence this deployment's policy asks.
+func variantsOf(def domain.CaseDefinition, pol domain.Policy) []domain.Variant {
+	out := make([]domain.Variant, len(def.Variants))
+	for i, v := range def.Variants {
+		v.Evidence = append([]string{}, pol.Evidence(def, v.Name)...)
+		out[i] = v
+	}
+	return out
 }

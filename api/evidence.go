@@ -22,8 +22,9 @@ import (
 // errStorageUnavailable marks an object store that cannot be reached (503).
 var errStorageUnavailable = evidence.ErrUnavailable
 
-// EvidenceKinds are the kinds of evidence a case accepts.
-var EvidenceKinds = []string{"id_card", "qualification_certificate", "labour_contract", "other"}
+// EvidenceKinds are the kinds of evidence a case accepts: those the case definitions require,
+// and "other".
+var EvidenceKinds = domain.EvidenceKinds()
 
 // multipartOverhead is the room allowed beyond the file limit for multipart framing and fields.
 const multipartOverhead = 64 << 10

@@ -203,7 +203,7 @@ func TestOpenAPIEnumsMatchDomain(t *testing.T) {
 		schema string
 		want   []string
 	}{
-		{"CaseType", []string{string(domain.CaseRegistration)}},
+		{"CaseType", strs(domain.CaseTypes)},
 		{"Stage", strs(domain.Stages)},
 		{"Status", strs(domain.Statuses)},
 		{"Action", strs(domain.Actions)},
@@ -336,7 +336,7 @@ func TestOpenAPIResponses(t *testing.T) {
 		{name: "case malformed JSON", method: "POST", target: "/api/v1/cases", auth: enterprise,
 			contentType: jsonCT, body: `{"type":"registration"} {}`, status: 400, code: "malformed_json"},
 		{name: "case wrong type", method: "POST", target: "/api/v1/cases", auth: enterprise,
-			contentType: jsonCT, body: `{"type":"renewal"}`, status: 422, code: "invalid_input"},
+			contentType: jsonCT, body: `{"type":"b_certificate"}`, status: 422, code: "invalid_input"},
 		{name: "public query without criteria", method: "GET", target: "/api/v1/public/registrations", status: 400, code: "query_required"},
 		{name: "unknown route", method: "GET", target: "/api/v1/nothing-here", status: 404, code: "no_route"},
 		{name: "unknown route with token", method: "GET", target: "/api/v2/cases", auth: ministry, status: 404, code: "no_route"},
@@ -476,9 +476,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	ev := toEvidenceJSON(&store.Evidence{ID: evID, CaseID: caseID, Kind: "id_card", SHA256: sha, Size: 12345,
 		ContentType: "application/pdf", Filename: "身份证.pdf", UploadedBy: "applicant-1", CreatedAt: now})
 	detail := &caseDetail{caseSummary: summarize(open),
-		Practitioner: partyJSON{ID: pracID, Name: "张三", IDNumberMasked: "2101**********1234"},
-		Enterprise:   partyJSON{USCC: uscc, Name: "辽宁建工集团"},
-		Evidence:     []evidenceJSON{ev},
+		Practitioner:     &partyJSON{ID: pracID, Name: "张三", IDNumberMasked: "2101**********1234"},
+		Enterprise:       partyJSON{USCC: uscc, Name: "辽宁建工集团"},
+		RequiredEvidence: []string{"id_card", "qualification_certificate", "labour_contract"},
+		Evidence:         []evidenceJSON{ev},
 		Events: []eventJSON{
 			{Actor: "certflow", Action: "created", FromStage: "draft", ToStage: "draft", EvidenceIDs: []string{}, At: now},
 			{Actor: "applicant-1", Role: "applicant", Action: "submit", FromStage: "draft", ToStage: "precheck",
@@ -486,11 +487,12 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		},
 		AllowedActions: []domain.Action{domain.ActionApprove, domain.ActionReject, domain.ActionRequestSupplement},
 	}
-	fresh := &caseDetail{caseSummary: summarize(open), Practitioner: partyJSON{ID: pracID, Name: "张三"},
-		Enterprise: partyJSON{USCC: uscc, Name: "辽宁建工集团"},
-		Evidence:   []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
+	fresh := &caseDetail{caseSummary: summarize(open), Practitioner: &partyJSON{ID: pracID, Name: "张三"},
+		Enterprise: partyJSON{USCC: uscc, Name: "辽宁建工集团"}, RequiredEvidence: []string{},
+		Evidence: []evidenceJSON{}, Events: []eventJSON{}, AllowedActions: []domain.Action{}}
 	issued := &caseDetail{caseSummary: summarize(&closed), Practitioner: detail.Practitioner, Enterprise: detail.Enterprise,
-		Evidence: detail.Evidence, Events: detail.Events, AllowedActions: []domain.Action{},
+		RequiredEvidence: detail.RequiredEvidence,
+		Evidence:         detail.Evidence, Events: detail.Events, AllowedActions: []domain.Action{},
 		Registration: &registrationJSON{Number: "辽121262600001", Level: 1, Specialty: "建筑工程",
 			ValidFrom: "2026-11-21", ValidTo: "2031-11-20", Status: "active"}}
 	prac := practitionerJSON{ID: pracID, IDNumberMasked: "2101**********1234", Name: "张三",
@@ -499,7 +501,7 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	ent := &store.Enterprise{USCC: uscc, Name: "辽宁建工集团", ProvinceCode: "21", Qualification: "施工总承包一级",
 		QualificationValid: true, CreatedAt: now}
 	public := []store.PublicRegistration{{Name: "张三", IDNumberMasked: "2101**********1234", Category: "一级注册建造师",
-		Level: 1, RegistrationNumber: "辽121262600001", Specialty: "建筑工程", Enterprise: "辽宁建工集团",
+		Level: 1, RegistrationNumber: "辽121262600001", Specialties: []string{"建筑工程", "市政公用工程"}, Enterprise: "辽宁建工集团",
 		EnterpriseUSCC: uscc, ValidFrom: "2026-11-21", ValidTo: "2031-11-20", Status: "active"}}
 	notice := noticeJSON{Number: "REG-2026-000001", Name: "张三", IDNumberMasked: "2101**********1234", Enterprise: "辽宁建工集团",
 		EnterpriseUSCC: uscc, Category: "一级注册建造师", Level: 1, Specialty: "建筑工程", NoticeStart: now, NoticeEnd: due}

@@ -63,6 +63,8 @@ func (s *Server) Router() *gin.Engine {
 	v1.GET("/practitioners", s.listPractitioners)
 	v1.GET("/practitioners/:id", s.getPractitioner)
 	v1.GET("/case-types", s.listCaseTypes)
+	v1.GET("/registrations", s.listRegistrations)
+	v1.GET("/registrations/:registration_number", s.getRegistration)
 	v1.GET("/notifications", s.listNotifications)
 	v1.POST("/notifications/:id/read", s.readNotification)
 	v1.POST("/cases", s.createCase)

@@ -6,10 +6,20 @@ package domain
 // CaseType names a kind of case.
 type CaseType string
 
-// The case types certflow runs today.
+// The case types certflow runs: the registration and the rest of its life.
 const (
-	CaseRegistration CaseType = "registration"
+	CaseRegistration CaseType = "registration" // 初始注册
+	CaseRenewal      CaseType = "renewal"      // 延续注册
+	CaseChange       CaseType = "change"       // 变更注册
+	CaseAddition     CaseType = "addition"     // 增项注册
+	CaseCancellation CaseType = "cancellation" // 注销注册
 )
+
+// CaseTypes lists every case type in a stable order.
+var CaseTypes = []CaseType{CaseRegistration, CaseRenewal, CaseChange, CaseAddition, CaseCancellation}
+
+// Valid reports whether t is a known case type.
+func (t CaseType) Valid() bool { return contains(CaseTypes, t) }
 
 // Stage is where a case is in its process; the values are the API's.
 type Stage string
@@ -26,11 +36,15 @@ const (
 	StageIssuing                Stage = "issuing"
 	StageSupplement             Stage = "supplement"
 	StageClosed                 Stage = "closed"
+	// StageRelease waits for the enterprise a change of employer leaves to release the person.
+	StageRelease Stage = "release"
+	// StageApplying applies an approved lifecycle case to the registration.
+	StageApplying Stage = "applying"
 )
 
 // Stages lists every stage in process order, for validation and documentation.
-var Stages = []Stage{StageDraft, StagePrecheck, StageEnterpriseConfirmation, StageProvincialReview,
-	StageMinistryReview, StagePublicNotice, StageObjectionReview, StageIssuing, StageSupplement, StageClosed}
+var Stages = []Stage{StageDraft, StagePrecheck, StageRelease, StageEnterpriseConfirmation, StageProvincialReview,
+	StageMinistryReview, StagePublicNotice, StageObjectionReview, StageIssuing, StageApplying, StageSupplement, StageClosed}
 
 // Status is a case's outcome so far.
 type Status string
@@ -61,11 +75,13 @@ const (
 	ActionExtend            Action = "extend"
 	ActionObject            Action = "object"
 	ActionWithdraw          Action = "withdraw"
+	// ActionRelease: the enterprise a change of employer leaves releases the person.
+	ActionRelease Action = "release"
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionSubmit, ActionConfirm, ActionApprove, ActionReject, ActionRequestSupplement,
-	ActionSupplement, ActionExtend, ActionObject, ActionWithdraw}
+	ActionSupplement, ActionExtend, ActionObject, ActionWithdraw, ActionRelease}
 
 // Role is what a token's holder is.
 type Role string

@@ -35,6 +35,13 @@ type CaseFacts struct {
 	EnterpriseUSCC string   `json:"enterprise_uscc"`
 	PractitionerID string   `json:"practitioner_id"`
 	Province       string   `json:"province"`
+	// PreviousEnterpriseUSCC is the enterprise a change of employer leaves.
+	PreviousEnterpriseUSCC string `json:"previous_enterprise_uscc,omitempty"`
+	// Kind is the case's variant (a change's change_kind), "" for types without variants.
+	Kind string `json:"kind,omitempty"`
+	// Filer is the filing principal's key, for filers other than the applicant side (an
+	// investigator filing a cancellation).
+	Filer string `json:"filer,omitempty"`
 	// ProvincialReviewer is the subject who approved at provincial review (four-eyes).
 	ProvincialReviewer string `json:"provincial_reviewer,omitempty"`
 	// Extended is true once the ministry review limit has been extended.
@@ -160,6 +167,11 @@ func checkActor(f CaseFacts, p Principal, rule ActionRule) error {
 			return nil
 		}
 		return refuse(CodeNotAllowed, "only a provincial reviewer of province %s may %s in stage %s", f.Province, a, f.Stage)
+	case ActorPreviousEnterprise:
+		if p.Role == RoleEnterprise && f.PreviousEnterpriseUSCC != "" && p.Enterprise == f.PreviousEnterpriseUSCC {
+			return nil
+		}
+		return refuse(CodeNotAllowed, "only the enterprise the person leaves may %s in stage %s", a, f.Stage)
 	case ActorMinistryReviewer:
 		if p.Role == RoleMinistryReviewer {
 			return nil
@@ -173,8 +185,12 @@ func checkActor(f CaseFacts, p Principal, rule ActionRule) error {
 }
 
 // IsFiler reports whether p speaks for the applicant side of the case: the practitioner
-// themself, or the enterprise named in it.
+// themself, the enterprise named in it, or whoever else filed it (an investigator filing a
+// cancellation).
 func IsFiler(f CaseFacts, p Principal) bool {
+	if f.Filer != "" && f.Filer == p.Key() {
+		return true
+	}
 	switch p.Role {
 	case RoleApplicant:
 		return p.PractitionerID != "" && p.PractitionerID == f.PractitionerID

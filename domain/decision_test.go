@@ -106,7 +106,7 @@ func TestLoadPoliciesOverlay(t *testing.T) {
 	if _, err := LoadPolicies(path); err == nil {
 		t.Fatal("zero notice days accepted")
 	}
-	if err := writeFile(path, `{"renewal": {}}`); err != nil {
+	if err := writeFile(path, `{"b_certificate": {}}`); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := LoadPolicies(path); err == nil {

@@ -17,6 +17,8 @@ const (
 	ActorNamedEnterprise Actor = "named_enterprise"
 	// ActorProvincialReviewer is a provincial reviewer of the case's province.
 	ActorProvincialReviewer Actor = "provincial_reviewer"
+	// ActorPreviousEnterprise is the enterprise a change of employer leaves.
+	ActorPreviousEnterprise Actor = "previous_enterprise"
 	// ActorMinistryReviewer is a ministry reviewer.
 	ActorMinistryReviewer Actor = "ministry_reviewer"
 	// ActorAnyone is anyone signed in.
@@ -64,9 +66,52 @@ type StageRule struct {
 // CaseDefinition is one case type as data.
 type CaseDefinition struct {
 	Type CaseType `json:"type"`
+	// Workflow is the name the type's workflow is registered under.
+	Workflow string `json:"workflow"`
 	// NumberPrefix starts the case numbers of the type (REG-2026-000001).
-	NumberPrefix string      `json:"number_prefix"`
-	Stages       []StageRule `json:"stages"`
+	NumberPrefix string `json:"number_prefix"`
+	// Filers are the roles that may file a case of the type.
+	Filers []Role `json:"filers"`
+	// VariantField names the request field choosing a variant ("change_kind"), "" when the
+	// type has one variant.
+	VariantField string `json:"variant_field,omitempty"`
+	// Variants are the type's variants: the request fields each needs and the evidence its
+	// submission must include.
+	Variants []Variant   `json:"variants"`
+	Stages   []StageRule `json:"stages"`
+}
+
+// Variant is one form of a case type's request.
+type Variant struct {
+	// Name is the variant field's value ("" for the type's only variant).
+	Name string `json:"name,omitempty"`
+	// Fields are the request fields the variant needs (besides type and the variant field);
+	// any other field is refused.
+	Fields []string `json:"fields"`
+	// Evidence are the evidence kinds its submission must include.
+	Evidence []string `json:"required_evidence"`
+	// Optional are evidence kinds the variant may carry besides, which change its course (a
+	// change of employer with contract_termination needs no release).
+	Optional []string `json:"optional_evidence,omitempty"`
+}
+
+// Variant returns the variant of a name.
+func (d CaseDefinition) Variant(name string) (Variant, bool) {
+	for _, v := range d.Variants {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return Variant{}, false
+}
+
+// VariantNames lists the variant field's values.
+func (d CaseDefinition) VariantNames() []string {
+	var out []string
+	for _, v := range d.Variants {
+		out = append(out, v.Name)
+	}
+	return out
 }
 
 // reviewActions are what a reviewer decides in a review stage.
@@ -82,7 +127,11 @@ func reviewActions(actor Actor, fourEyes bool) []ActionRule {
 // workflows/registration.go for how the stages follow one another.
 var RegistrationDefinition = CaseDefinition{
 	Type:         CaseRegistration,
+	Workflow:     "Registration",
 	NumberPrefix: "REG",
+	Filers:       []Role{RoleApplicant, RoleEnterprise},
+	Variants: []Variant{{Fields: []string{"practitioner_id", "enterprise_uscc", "specialty"},
+		Evidence: []string{"id_card", "qualification_certificate", "labour_contract"}}},
 	Stages: []StageRule{
 		{Stage: StageDraft, WaitsOn: ActorFiler, Withdrawable: true,
 			Actions: []ActionRule{{Action: ActionSubmit, Actor: ActorFiler}}},
@@ -111,7 +160,30 @@ var RegistrationDefinition = CaseDefinition{
 }
 
 // Definitions are every case type's definition.
-var Definitions = map[CaseType]CaseDefinition{CaseRegistration: RegistrationDefinition}
+var Definitions = map[CaseType]CaseDefinition{
+	CaseRegistration: RegistrationDefinition,
+	CaseRenewal:      RenewalDefinition,
+	CaseChange:       ChangeDefinition,
+	CaseAddition:     AdditionDefinition,
+	CaseCancellation: CancellationDefinition,
+}
+
+// EvidenceKinds lists every evidence kind some definition requires, and "other".
+func EvidenceKinds() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range CaseTypes {
+		for _, v := range Definitions[t].Variants {
+			for _, k := range append(v.Evidence, v.Optional...) {
+				if !seen[k] {
+					seen[k] = true
+					out = append(out, k)
+				}
+			}
+		}
+	}
+	return append(out, "other")
+}
 
 // DefinitionOf returns a case type's definition; cases recorded before types were named in
 // their facts ("") are registrations.
@@ -169,7 +241,7 @@ func (d CaseDefinition) WaitsOn(s Stage, filedBy Role) Role {
 	switch r.WaitsOn {
 	case ActorFiler:
 		return filedBy
-	case ActorNamedEnterprise:
+	case ActorNamedEnterprise, ActorPreviousEnterprise:
 		return RoleEnterprise
 	case ActorProvincialReviewer:
 		return RoleProvincialReviewer

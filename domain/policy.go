@@ -30,8 +30,49 @@ type Policy struct {
 	EducationAfterYears int `json:"education_after_years"`
 	// RequiredEvidence lists the evidence kinds a submission must include.
 	RequiredEvidence []string `json:"required_evidence"`
-	// ValidityYears is how long an issued registration is valid.
+	// ValidityYears is how long an issued registration is valid (a renewal adds as much).
 	ValidityYears int `json:"validity_years"`
+	// EducationPerSpecialty are the extra hours per added specialty a renewal needs.
+	EducationPerSpecialty int `json:"education_per_specialty,omitempty"`
+	// RenewalOpensDays and RenewalClosesDays bound the renewal window: from this many
+	// calendar days before valid_to, to this many.
+	RenewalOpensDays  int `json:"renewal_opens_days,omitempty"`
+	RenewalClosesDays int `json:"renewal_closes_days,omitempty"`
+}
+
+// Evidence returns the evidence kinds a variant's submission must include: the policy's list
+// when it sets one, else the definition's.
+func (p Policy) Evidence(def CaseDefinition, variant string) []string {
+	if len(p.RequiredEvidence) > 0 {
+		return p.RequiredEvidence
+	}
+	v, _ := def.Variant(variant)
+	return v.Evidence
+}
+
+// lifecyclePolicy are the numbers of renewal, change and addition: 153号令 limits (province 5,
+// ministry 10 working days), 5 days for each enterprise, 120 hours of continuing education a
+// period plus 60 per added specialty, a renewal window from 90 to 30 days before expiry.
+func lifecyclePolicy() Policy {
+	return Policy{
+		StageLimits: map[Stage]int{
+			StageRelease:                5,
+			StageEnterpriseConfirmation: 5,
+			StageProvincialReview:       5,
+			StageMinistryReview:         10,
+		},
+		ReminderDays:          2,
+		DraftAbandonDays:      30,
+		SupplementDays:        30,
+		PublicNoticeDays:      7,
+		MaxAge:                65,
+		EducationHours:        120,
+		EducationAfterYears:   3,
+		EducationPerSpecialty: 60,
+		ValidityYears:         3,
+		RenewalOpensDays:      90,
+		RenewalClosesDays:     30,
+	}
 }
 
 // Policies maps each case type to its policy.
@@ -56,9 +97,13 @@ func DefaultPolicies() Policies {
 			MaxAge:                65,
 			EducationHours:        120,
 			EducationAfterYears:   3,
-			RequiredEvidence:      []string{"id_card", "qualification_certificate", "labour_contract"},
+			RequiredEvidence:      RegistrationDefinition.Variants[0].Evidence,
 			ValidityYears:         3,
 		},
+		CaseRenewal:      lifecyclePolicy(),
+		CaseChange:       lifecyclePolicy(),
+		CaseAddition:     lifecyclePolicy(),
+		CaseCancellation: lifecyclePolicy(),
 	}
 }
 

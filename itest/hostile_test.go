@@ -160,12 +160,13 @@ type fixtureCase struct{ id, evidence, number string }
 
 // pathFixtures fill path parameters, keyed by the segment before the parameter and its name.
 var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
-	"cases/{id}":             func(h *hostile, c fixtureCase) string { return c.id },
-	"evidence/{evidence_id}": func(h *hostile, c fixtureCase) string { return c.evidence },
-	"practitioners/{id}":     func(h *hostile, c fixtureCase) string { return h.w.pracID },
-	"enterprises/{uscc}":     func(h *hostile, c fixtureCase) string { return h.w.uscc },
-	"notices/{number}":       func(h *hostile, c fixtureCase) string { return c.number },
-	"notifications/{id}":     func(h *hostile, c fixtureCase) string { return h.notification },
+	"cases/{id}":                          func(h *hostile, c fixtureCase) string { return c.id },
+	"evidence/{evidence_id}":              func(h *hostile, c fixtureCase) string { return c.evidence },
+	"practitioners/{id}":                  func(h *hostile, c fixtureCase) string { return h.w.pracID },
+	"enterprises/{uscc}":                  func(h *hostile, c fixtureCase) string { return h.w.uscc },
+	"notices/{number}":                    func(h *hostile, c fixtureCase) string { return c.number },
+	"notifications/{id}":                  func(h *hostile, c fixtureCase) string { return h.notification },
+	"registrations/{registration_number}": func(h *hostile, c fixtureCase) string { return h.registration },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -181,6 +182,22 @@ var queryFixtures = map[string]string{
 	"limit":               "20",
 	"presign":             "false",
 	"cursor":              "", // optional; a valid cursor is only known from a previous page
+	"enterprise":          "",
+	"expiring_before":     "2030-01-01",
+}
+
+// queryFixturesByPath override queryFixtures for one path, where a parameter of the same name
+// takes other values (a registration's status is not a case's).
+var queryFixturesByPath = map[string]map[string]string{
+	"/api/v1/registrations": {"status": "active"},
+}
+
+// queryFixture is the valid value of a query parameter of a path.
+func queryFixture(path, name string) string {
+	if v, ok := queryFixturesByPath[path][name]; ok {
+		return v
+	}
+	return queryFixtures[name]
 }
 
 // headerFixtures are valid values of header parameters ("" = not sent in the baseline).
@@ -284,6 +301,8 @@ type hostile struct {
 	world  fixtureCase // the shared draft case with one evidence file
 	// notification is a notification to the world's enterprise about the shared case.
 	notification string
+	// registration is the number of the world's practitioner's registration.
+	registration string
 	png          []byte
 	rc           *rowCounter
 	rep          reporter
@@ -330,6 +349,7 @@ func newHostile(t *testing.T) *hostile {
 		t.Fatal(err)
 	}
 	h.notification = strconv.FormatInt(note.ID, 10)
+	h.registration = w.holdRegistration(t, today().AddDate(1, 0, 0))
 	var err error
 	if h.rc, err = newRowCounter(context.Background(), sys.Store.DB, h.world.id); err != nil {
 		t.Fatal(err)
@@ -772,7 +792,7 @@ func (h *hostile) base(op *opInfo, role string, fresh bool) *base {
 		case "path":
 			b.path[p.Name] = pathFixtures[pathKey(op.path, p.Name)](h, c)
 		case "query":
-			if v := queryFixtures[p.Name]; v != "" {
+			if v := queryFixture(op.path, p.Name); v != "" {
 				b.query = append(b.query, [2]string{p.Name, v})
 			}
 		case "header":

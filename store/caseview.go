@@ -13,8 +13,10 @@ type CaseView struct {
 	// IDNumberEnc is the practitioner's encrypted resident ID (for the masked form).
 	IDNumberEnc    []byte
 	EnterpriseName string
-	Evidence       []Evidence
-	Events         []CaseEvent
+	// PreviousEnterpriseName names the enterprise a change of employer leaves.
+	PreviousEnterpriseName string
+	Evidence               []Evidence
+	Events                 []CaseEvent
 	// Registration is set once the case issued one.
 	Registration *RegistrationView
 }
@@ -32,7 +34,7 @@ type RegistrationView struct {
 // caseViewQuery gathers a case's parties, evidence (oldest first), timeline (in order) and
 // registration in one statement.
 const caseViewQuery = `
-SELECT p.name AS practitioner_name, p.id_number_enc, e.name AS enterprise_name,
+SELECT coalesce(p.name, '') AS practitioner_name, p.id_number_enc, e.name AS enterprise_name, coalesce(pe.name, '') AS previous_enterprise_name,
   (SELECT coalesce(json_agg(json_build_object('id', v.id, 'case_id', v.case_id, 'kind', v.kind,
       'sha256', v.sha256, 'size', v.size, 'content_type', v.content_type, 'filename', v.filename,
       'uploaded_by', v.uploaded_by, 'created_at', v.created_at) ORDER BY v.created_at, v.id), '[]')
@@ -44,10 +46,12 @@ SELECT p.name AS practitioner_name, p.id_number_enc, e.name AS enterprise_name,
   (SELECT json_build_object('number', r.number, 'level', r.level, 'specialty', r.specialty,
       'valid_from', to_char(r.valid_from, 'YYYY-MM-DD'), 'valid_to', to_char(r.valid_to, 'YYYY-MM-DD'),
       'status', r.status)
-     FROM registrations r WHERE r.case_id = c.id) AS registration
+     FROM registrations r WHERE r.id = coalesce(c.registration_id,
+       (SELECT r2.id FROM registrations r2 WHERE r2.case_id = c.id))) AS registration
 FROM cases c
-JOIN practitioners p ON p.id = c.practitioner_id
+LEFT JOIN practitioners p ON p.id = c.practitioner_id
 JOIN enterprises e ON e.uscc = c.enterprise_uscc
+LEFT JOIN enterprises pe ON pe.uscc = c.previous_enterprise_uscc
 WHERE c.id = ?`
 
 // CaseView reads what the view of a case shows besides its row.
@@ -56,6 +60,7 @@ func (s *Store) CaseView(ctx context.Context, caseID string) (*CaseView, error) 
 		PractitionerName string `bun:"practitioner_name"`
 		IDNumberEnc      []byte `bun:"id_number_enc"`
 		EnterpriseName   string `bun:"enterprise_name"`
+		PreviousName     string `bun:"previous_enterprise_name"`
 		Evidence         []byte `bun:"evidence"`
 		Events           []byte `bun:"events"`
 		Registration     []byte `bun:"registration"`
@@ -63,7 +68,8 @@ func (s *Store) CaseView(ctx context.Context, caseID string) (*CaseView, error) 
 	if err := s.DB.NewRaw(caseViewQuery, caseID).Scan(ctx, &row); err != nil {
 		return nil, notFound(err)
 	}
-	v := &CaseView{PractitionerName: row.PractitionerName, IDNumberEnc: row.IDNumberEnc, EnterpriseName: row.EnterpriseName}
+	v := &CaseView{PractitionerName: row.PractitionerName, IDNumberEnc: row.IDNumberEnc, EnterpriseName: row.EnterpriseName,
+		PreviousEnterpriseName: row.PreviousName}
 	if err := json.Unmarshal(row.Evidence, &v.Evidence); err != nil {
 		return nil, fmt.Errorf("case view evidence: %w", err)
 	}

@@ -76,7 +76,10 @@ type Case struct {
 	Details CaseDetails `bun:"details,type:jsonb"`
 	// Submitted is set when the filer submits; a registration has at most one submitted
 	// open case (the database's partial unique index).
-	Submitted   bool   `bun:"submitted"`
+	Submitted bool `bun:"submitted"`
+	// RequestHash fingerprints the filed request, so a repeated Idempotency-Key with another
+	// request is told apart.
+	RequestHash string `bun:"request_hash"`
 	FiledByRole string `bun:"filed_by_role"`
 	FiledBySub  string `bun:"filed_by_sub"`
 	// FiledByPrincipal is the whole filing principal (role, enterprise, province, subject),
@@ -173,6 +176,8 @@ type CaseDetails struct {
 	NewName string `json:"new_name,omitempty"`
 	// Reason is a cancellation's reason code.
 	Reason string `json:"reason,omitempty"`
+	// RegistrationNumber is the number of the registration a lifecycle case changes.
+	RegistrationNumber string `json:"registration_number,omitempty"`
 }
 
 // RegistrationSpecialty is one specialty of a registration.

@@ -94,12 +94,13 @@ type PublicRegistration struct {
 	Category           string `json:"category"`
 	Level              int    `json:"level"`
 	RegistrationNumber string `json:"registration_number"`
-	Specialty          string `json:"specialty"`
-	Enterprise         string `json:"enterprise"`
-	EnterpriseUSCC     string `json:"enterprise_uscc"`
-	ValidFrom          string `json:"valid_from"`
-	ValidTo            string `json:"valid_to"`
-	Status             string `json:"status"`
+	// Specialties are all the registration's specialties, the first first.
+	Specialties    []string `json:"specialties"`
+	Enterprise     string   `json:"enterprise"`
+	EnterpriseUSCC string   `json:"enterprise_uscc"`
+	ValidFrom      string   `json:"valid_from"`
+	ValidTo        string   `json:"valid_to"`
+	Status         string   `json:"status"`
 }
 
 // publicRegistrationRow is what the public query reads.
@@ -108,7 +109,7 @@ type publicRegistrationRow struct {
 	IDNumberEnc    []byte    `bun:"id_number_enc"`
 	Level          int       `bun:"level"`
 	Number         string    `bun:"number"`
-	Specialty      string    `bun:"specialty"`
+	Specialties    []string  `bun:"specialties,array"`
 	Enterprise     string    `bun:"enterprise"`
 	EnterpriseUSCC string    `bun:"enterprise_uscc"`
 	ValidFrom      time.Time `bun:"valid_from"`
@@ -131,7 +132,9 @@ func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([
 	}
 	var rows []publicRegistrationRow
 	q := s.DB.NewSelect().TableExpr("registrations AS r").
-		ColumnExpr("p.name, p.id_number_enc, r.level, r.number, r.specialty, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
+		ColumnExpr("p.name, p.id_number_enc, r.level, r.number, e.name AS enterprise, r.enterprise_uscc, r.valid_from, r.valid_to, r.status").
+		ColumnExpr(`coalesce((SELECT array_agg(x.specialty ORDER BY x.added_on, x.specialty) FROM registration_specialties x
+			WHERE x.registration_id = r.id), ARRAY[r.specialty]) AS specialties`).
 		Join("JOIN practitioners AS p ON p.id = r.practitioner_id").
 		Join("JOIN enterprises AS e ON e.uscc = r.enterprise_uscc")
 	if number != "" {
@@ -150,7 +153,7 @@ func (s *Store) PublicRegistrations(ctx context.Context, number, name string) ([
 			return nil, err
 		}
 		out[i] = PublicRegistration{Name: r.Name, IDNumberMasked: masked, Category: Category(r.Level), Level: r.Level,
-			RegistrationNumber: r.Number, Specialty: r.Specialty, Enterprise: r.Enterprise, EnterpriseUSCC: r.EnterpriseUSCC,
+			RegistrationNumber: r.Number, Specialties: r.Specialties, Enterprise: r.Enterprise, EnterpriseUSCC: r.EnterpriseUSCC,
 			ValidFrom: r.ValidFrom.Format(time.DateOnly), ValidTo: r.ValidTo.Format(time.DateOnly), Status: r.Status}
 	}
 	return out, nil

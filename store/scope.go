@@ -19,7 +19,8 @@ func (sc Scope) apply(q *bun.SelectQuery) *bun.SelectQuery {
 	case sc.Province != "":
 		return q.Where("c.province = ?", sc.Province)
 	case sc.Enterprise != "":
-		return q.Where("c.enterprise_uscc = ?", sc.Enterprise)
+		// An enterprise sees its cases, and the changes of employer of people leaving it.
+		return q.Where("(c.enterprise_uscc = ? OR c.previous_enterprise_uscc = ?)", sc.Enterprise, sc.Enterprise)
 	case sc.PractitionerID != "":
 		return q.Where("c.practitioner_id = ?", sc.PractitionerID)
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"certflow/activities"
+	"certflow/domain"
 	"certflow/workflows"
 )
 
@@ -19,7 +20,9 @@ func Register(r interface {
 	RegisterWorkflowWithOptions(interface{}, workflow.RegisterOptions)
 	RegisterActivity(interface{})
 }, acts *activities.Activities) {
-	r.RegisterWorkflowWithOptions(workflows.Registration, workflow.RegisterOptions{Name: "Registration"})
+	for t, wf := range workflows.ByType {
+		r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
+	}
 	r.RegisterActivity(acts)
 }
 

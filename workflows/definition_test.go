@@ -12,12 +12,26 @@ import (
 func TestEveryAllowedDecisionHasAHandler(t *testing.T) {
 	handlers := map[domain.CaseType]map[domain.Stage]map[domain.Action]handler{
 		domain.CaseRegistration: registrationHandlers,
+		domain.CaseRenewal:      renewal.handlers,
+		domain.CaseChange:       change.handlers,
+		domain.CaseAddition:     addition.handlers,
+		domain.CaseCancellation: cancellation.handlers,
 	}
+	steps := map[domain.CaseType]*caseType{domain.CaseRegistration: registration, domain.CaseRenewal: renewal,
+		domain.CaseChange: change, domain.CaseAddition: addition, domain.CaseCancellation: cancellation}
 	for typ, def := range domain.Definitions {
 		table, ok := handlers[typ]
 		if !ok {
 			t.Errorf("case type %s has a definition but no workflow handlers", typ)
 			continue
+		}
+		if ByType[typ] == nil {
+			t.Errorf("case type %s has no workflow", typ)
+		}
+		for _, rule := range def.Stages {
+			if rule.Stage != domain.StageClosed && steps[typ].steps[rule.Stage] == nil {
+				t.Errorf("%s: stage %s has no step", typ, rule.Stage)
+			}
 		}
 		for _, stage := range domain.Stages {
 			rule, _ := def.Stage(stage)

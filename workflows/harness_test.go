@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"certflow/calendar"
 	"certflow/domain"
@@ -32,6 +33,19 @@ type fakeStore struct {
 	// precheckErrs are returned by the first pre-check calls, in order.
 	precheckErrs []error
 	stuck        []steps.StuckReport
+	// applyErr is returned by the lifecycle apply activities; applied counts their calls.
+	applyErr error
+	applied  int
+}
+
+func (f *fakeStore) apply(_ context.Context, req steps.ApplyRequest) (steps.ApplyResult, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.applied++
+	if f.applyErr != nil {
+		return steps.ApplyResult{}, f.applyErr
+	}
+	return steps.ApplyResult{RegistrationNumber: "辽121242600001", Summary: "applied"}, nil
 }
 
 func (f *fakeStore) flagStuck(_ context.Context, rep steps.StuckReport) error {
@@ -148,8 +162,16 @@ func newCaseEnv(t *testing.T, filedBy domain.Role, level int) *caseEnv {
 		t.Fatal(err)
 	}
 	fs := &fakeStore{}
-	env.RegisterWorkflow(Registration)
+	for t, wf := range ByType {
+		env.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
+	}
 	env.RegisterActivity(acts)
+	for _, check := range []any{acts.PrecheckRenewal, acts.PrecheckChange, acts.PrecheckAddition, acts.PrecheckCancellation} {
+		env.OnActivity(check, mock.Anything, mock.Anything).Return(fs.precheck)
+	}
+	for _, apply := range []any{acts.Renew, acts.ApplyChange, acts.AddSpecialty, acts.CancelRegistration} {
+		env.OnActivity(apply, mock.Anything, mock.Anything).Return(fs.apply)
+	}
 	env.OnActivity(acts.RecordTransition, mock.Anything, mock.Anything).Return(fs.record)
 	env.OnActivity(acts.Notify, mock.Anything, mock.Anything).Return(fs.notify)
 	env.OnActivity(acts.Precheck, mock.Anything, mock.Anything).Return(fs.precheck)
@@ -177,7 +199,7 @@ func (c *caseEnv) at(delay time.Duration, p domain.Principal, a domain.Action, c
 // run executes the workflow to completion and returns its outcome.
 func (c *caseEnv) run() Outcome {
 	c.t.Helper()
-	c.env.ExecuteWorkflow(Registration, c.in)
+	c.env.ExecuteWorkflow(ByType[c.in.Type], c.in)
 	if !c.env.IsWorkflowCompleted() {
 		c.t.Fatalf("workflow did not complete; timeline: %v", c.store.actions())
 	}

@@ -23,6 +23,8 @@ type caseType struct {
 	steps map[domain.Stage]func(*caseRun) error
 	// handlers carry out each decision its definition allows, per stage.
 	handlers map[domain.Stage]map[domain.Action]handler
+	// life is a lifecycle type's own steps (nil for the registration).
+	life *lifecycle
 }
 
 // runCase runs a case until it closes and returns its run; it returns the continue-as-new
@@ -117,6 +119,16 @@ func (r *caseRun) draft() error {
 			fmt.Sprintf("draft untouched for %d days", r.in.Policy.DraftAbandonDays)))
 	}
 	return r.handle(d)
+}
+
+// enter moves the case into a stage, starting the stage's SLA clock when its definition runs
+// one.
+func (r *caseRun) enter(stage domain.Stage, ev steps.Event) error {
+	def, _ := domain.DefinitionOf(r.in.Type)
+	if rule, _ := def.Stage(stage); rule.Clock {
+		r.startClock(stage)
+	}
+	return r.moveTo(stage, ev)
 }
 
 // startClock starts a fresh SLA clock for a stage from the policy's limit.

@@ -3,6 +3,8 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/workflow"
+
 	"certflow/calendar"
 	"certflow/domain"
 	"certflow/workflows/steps"
@@ -44,6 +46,8 @@ type CaseState struct {
 	Pending []Decision `json:"pending,omitempty"`
 	// Registration is set once issued.
 	Registration *steps.IssueResult `json:"registration,omitempty"`
+	// Applied is the registration number a lifecycle case changed, once applied.
+	Applied string `json:"applied,omitempty"`
 }
 
 // Outcome is what a finished case workflow returns.
@@ -56,4 +60,14 @@ type Outcome struct {
 func (r *caseRun) waitsOn(stage domain.Stage) domain.Role {
 	def, _ := domain.DefinitionOf(r.in.Type)
 	return def.WaitsOn(stage, r.in.FiledBy)
+}
+
+// ByType are the workflows of every case type, registered under the names their definitions
+// give (domain.CaseDefinition.Workflow).
+var ByType = map[domain.CaseType]func(workflow.Context, CaseInput) (Outcome, error){
+	domain.CaseRegistration: Registration,
+	domain.CaseRenewal:      Renewal,
+	domain.CaseChange:       Change,
+	domain.CaseAddition:     Addition,
+	domain.CaseCancellation: Cancellation,
 }

@@ -59,7 +59,31 @@ type Finding struct {
 type PrecheckResult struct {
 	Fixable []Finding `json:"fixable,omitempty"`
 	Refusal []Finding `json:"refusal,omitempty"`
+	// Skip are stages the facts make unnecessary (a change of employer whose applicant proved
+	// the old contract ended skips the old enterprise's release).
+	Skip []domain.Stage `json:"skip,omitempty"`
 }
+
+// ApplyRequest asks for an approved lifecycle case to be applied to its registration.
+type ApplyRequest struct {
+	CaseID string        `json:"case_id"`
+	At     time.Time     `json:"at"`
+	Policy domain.Policy `json:"policy"`
+}
+
+// CaseRef names the case being applied.
+func (r ApplyRequest) CaseRef() string { return r.CaseID }
+
+// ApplyResult is what applying changed, in words without personal data.
+type ApplyResult struct {
+	RegistrationNumber string `json:"registration_number,omitempty"`
+	Summary            string `json:"summary"`
+}
+
+// ErrRegistrationChanged is the application error type of an apply activity whose
+// registration no longer is what the case was filed against (another case moved it first, or
+// it ended): the case is rejected.
+const ErrRegistrationChanged = "RegistrationChanged"
 
 // IssueResult is what issuing produced.
 type IssueResult struct {

@@ -1,0 +1,2 @@
+ALTER TABLE cases DROP COLUMN request_hash;
+DROP TABLE registration_changes;
