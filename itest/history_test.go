@@ -14,7 +14,7 @@ import (
 // historySet is the folder of workflows/testdata/histories that recordings go to: one per
 // workflow version. When a workflow change needs workflow.GetVersion, start a new set and keep
 // the old ones, so cases that started on every version keep replaying.
-const historySet = "v1-hardening"
+const historySet = "v2-lifecycle"
 
 // recordHistory saves a finished case's workflow history into workflows/testdata/histories/
 // <historySet> when CERTFLOW_RECORD_HISTORIES=1, for the replay tests to run in CI from then on.

@@ -1,6 +1,7 @@
 package itest
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"slices"
@@ -48,6 +49,10 @@ func TestRenewalOverHTTP(t *testing.T) {
 	w.ent.act(id, domain.ActionConfirm, "").expect(t, 202)
 	w.approveAtProvinceAndMinistry(t, id)
 	w.applicant.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "renewal_returned_then_approved")
+	w.ent.act(second, domain.ActionWithdraw, "").expect(t, 202)
+	w.ent.waitCase(second, "withdrawn", statusIs(domain.StatusWithdrawn))
+	recordHistory(t, second, "renewal_withdrawn")
 
 	reg := registrationOf(t, w.applicant, number)
 	if want := validTo.AddDate(3, 0, 0).Format(time.DateOnly); reg["valid_to"] != want || reg["status"] != "active" {
@@ -90,6 +95,7 @@ func TestEmployerChangeOverHTTP(t *testing.T) {
 	w.ministry.waitCase(id, "ministry review", stageIs(domain.StageMinistryReview))
 	w.ministry.act(id, domain.ActionApprove, "").expect(t, 202)
 	newEnt.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "change_employer_released")
 
 	reg := registrationOf(t, newEnt, number)
 	if ent := reg["enterprise"].(map[string]any); ent["uscc"] != newUSCC || reg["status"] != "active" {
@@ -120,6 +126,7 @@ func TestEmployerChangeByProofOfContractEnd(t *testing.T) {
 	newEnt.act(id, domain.ActionConfirm, "").expect(t, 202)
 	w.approveAtProvinceAndMinistry(t, id)
 	final := w.applicant.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "change_employer_contract_ended")
 	if hasEvent(final, "release", "") {
 		t.Fatalf("a release was waited for despite the proof: %v", summary(final))
 	}
@@ -151,9 +158,69 @@ func TestTwoEmployerChangesOneWins(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	slices.Sort(statuses)
-	if statuses[0] != 202 || statuses[1] != 409 {
+	sorted := slices.Clone(statuses)
+	slices.Sort(sorted)
+	if sorted[0] != 202 || sorted[1] != 409 {
 		t.Fatalf("two concurrent submissions answered %v, want one 202 and one 409", statuses)
+	}
+	loser := slices.Index(statuses, 409)
+	if c := ents[loser].get("/api/v1/cases/"+ids[loser]).expect(t, 200).json(t); c["stage"] != "draft" {
+		t.Fatalf("the refused submission moved its case: %v", summary(c))
+	}
+}
+
+// TestEmployerChangeRefusedByTheNewEnterprise: the enterprise asked to confirm refuses, with a
+// reason; the registration stays where it was.
+func TestEmployerChangeRefusedByTheNewEnterprise(t *testing.T) {
+	w := newWorld(t)
+	number := w.holdRegistration(t, today().AddDate(2, 0, 0))
+	newUSCC, newEnt := newEnterprise(t, w.admin, "21")
+	id := fileLifecycle(t, w.applicant, map[string]any{"type": "change", "change_kind": "employer",
+		"registration_number": number, "new_enterprise_uscc": newUSCC})
+	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
+		w.applicant.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
+	}
+	w.applicant.act(id, domain.ActionSubmit, "").expect(t, 202)
+	newEnt.waitCase(id, "confirmation", stageIs(domain.StageEnterpriseConfirmation))
+	newEnt.act(id, domain.ActionReject, "本单位不录用").expect(t, 202)
+	w.applicant.waitCase(id, "rejected", statusIs(domain.StatusRejected))
+	recordHistory(t, id, "change_employer_refused_by_new_enterprise")
+	if reg := registrationOf(t, w.applicant, number); reg["enterprise"].(map[string]any)["uscc"] != w.uscc {
+		t.Fatalf("registration moved after a refusal: %v", reg)
+	}
+}
+
+// TestEmployerChangeOfAMovedRegistrationIsRejected: when the registration left the enterprise
+// the case was filed against before the change applies (here the registry is corrected
+// directly), the approved change is rejected as registration_changed and moves nothing.
+func TestEmployerChangeOfAMovedRegistrationIsRejected(t *testing.T) {
+	w := newWorld(t)
+	number := w.holdRegistration(t, today().AddDate(2, 0, 0))
+	newUSCC, newEnt := newEnterprise(t, w.admin, "21")
+	thirdUSCC, _ := newEnterprise(t, w.admin, "21")
+	id := fileLifecycle(t, newEnt, map[string]any{"type": "change", "change_kind": "employer",
+		"registration_number": number, "new_enterprise_uscc": newUSCC})
+	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
+		newEnt.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
+	}
+	newEnt.act(id, domain.ActionSubmit, "").expect(t, 202)
+	w.provincial.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
+	if _, err := sys.Store.DB.NewRaw("UPDATE registrations SET enterprise_uscc = ? WHERE number = ?", thirdUSCC, number).
+		Exec(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	w.provincial.act(id, domain.ActionApprove, "").expect(t, 202)
+	w.ministry.waitCase(id, "ministry review", stageIs(domain.StageMinistryReview))
+	w.ministry.act(id, domain.ActionApprove, "").expect(t, 202)
+	final := newEnt.waitCase(id, "rejected", statusIs(domain.StatusRejected))
+	recordHistory(t, id, "change_employer_registration_changed")
+	if !hasEvent(final, "apply_refused", "registration_changed") {
+		t.Fatalf("rejection does not say why: %v", summary(final))
+	}
+	var uscc string
+	if err := sys.Store.DB.NewRaw("SELECT enterprise_uscc FROM registrations WHERE number = ?", number).
+		Scan(context.Background(), &uscc); err != nil || uscc != thirdUSCC {
+		t.Fatalf("registration with %s (%v), want it left with %s", uscc, err, thirdUSCC)
 	}
 }
 
@@ -179,6 +246,7 @@ func TestEnterpriseRenameOverHTTP(t *testing.T) {
 	w.provincial.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
 	w.provincial.act(id, domain.ActionApprove, "").expect(t, 202)
 	w.ent.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "change_enterprise_name")
 	for _, number := range []string{first, second} {
 		res := anon(t).get("/api/v1/public/registrations?registration_number="+url.QueryEscape(number)).expect(t, 200).json(t)
 		items := res["items"].([]any)
@@ -199,6 +267,7 @@ func TestPersonRenameOverHTTP(t *testing.T) {
 	w.applicant.act(id, domain.ActionSubmit, "").expect(t, 202)
 	w.approveAtProvinceAndMinistry(t, id)
 	w.applicant.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "change_person_name")
 	if reg := registrationOf(t, w.applicant, number); reg["practitioner"].(map[string]any)["name"] != "李娜娜" {
 		t.Fatalf("registration %v", reg)
 	}
@@ -218,6 +287,7 @@ func TestAdditionOverHTTP(t *testing.T) {
 	w.ent.act(id, domain.ActionSubmit, "").expect(t, 202)
 	w.approveAtProvinceAndMinistry(t, id)
 	w.ent.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "addition_approved")
 	reg := registrationOf(t, w.ent, number)
 	if !slices.Equal(anyStrings(reg["specialties"]), []string{"建筑工程", "市政公用工程"}) || reg["valid_to"] != validTo.Format(time.DateOnly) {
 		t.Fatalf("registration after the addition %v", reg)
@@ -243,6 +313,7 @@ func TestCancellationOverHTTP(t *testing.T) {
 	w.provincial.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
 	w.provincial.act(id, domain.ActionApprove, "").expect(t, 202)
 	inv.waitCase(id, "approved", statusIs(domain.StatusApproved))
+	recordHistory(t, id, "cancellation_by_investigator")
 	reg := registrationOf(t, w.applicant, number)
 	if reg["status"] != "cancelled" || !caseListed(reg, id, "cancellation", "approved") {
 		t.Fatalf("registration after cancellation %v", reg)
@@ -265,6 +336,7 @@ func TestCancellationByApplicantAndEnterprise(t *testing.T) {
 		w.provincial.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
 		w.provincial.act(id, domain.ActionApprove, "").expect(t, 202)
 		by.waitCase(id, "approved", statusIs(domain.StatusApproved))
+		recordHistory(t, id, "cancellation_by_"+map[bool]string{false: "applicant", true: "enterprise"}[byEnterprise])
 		if reg := registrationOf(t, w.provincial, number); reg["status"] != "cancelled" {
 			t.Fatalf("registration %v", reg)
 		}

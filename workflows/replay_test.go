@@ -16,6 +16,7 @@ import (
 	"go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"certflow/domain"
 	"certflow/workflows/steps"
 )
 
@@ -30,7 +31,8 @@ import (
 // the case status.
 func TestReplayCommittedHistories(t *testing.T) {
 	// One folder per workflow version that had running cases: v0-initial before the hardening
-	// change (replayed on the old rules through workflow.GetVersion), v1-hardening after it.
+	// change (replayed on the old rules through workflow.GetVersion), v1-hardening after it,
+	// v2-lifecycle with the lifecycle types (renewal, change, addition, cancellation).
 	files, err := filepath.Glob(filepath.Join("testdata", "histories", "*", "*.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -52,7 +54,9 @@ func TestReplayCommittedHistories(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r.RegisterWorkflowWithOptions(Registration, workflow.RegisterOptions{Name: "Registration"})
+			for t, wf := range ByType {
+				r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
+			}
 			replayErr := r.ReplayWorkflowHistory(logger, hist)
 			if i, ok := firstDifference(want, rec.steps); ok {
 				t.Errorf("%s: the workflow code takes another route than the recorded case at activity %d:\n"+
