@@ -279,7 +279,12 @@ type decisionJSON struct {
 // awaitDecision waits briefly for the workflow to record the decision, so the response shows
 // its effect when workers are up; it never fails the request.
 func (s *Server) awaitDecision(c *gin.Context, caseID, decisionID string) string {
-	deadline := time.Now().Add(3 * time.Second)
+	changed, stop := s.Changes.Subscribe(caseID)
+	defer stop()
+	deadline := time.NewTimer(3 * time.Second)
+	defer deadline.Stop()
+	fallback := time.NewTicker(decisionFallback)
+	defer fallback.Stop()
 	for {
 		ev, err := s.Store.EventByKey(c.Request.Context(), caseID, "d-"+decisionID)
 		if err == nil {
@@ -288,9 +293,17 @@ func (s *Server) awaitDecision(c *gin.Context, caseID, decisionID string) string
 			}
 			return "recorded"
 		}
-		if time.Now().After(deadline) || c.Request.Context().Err() != nil {
+		select {
+		case <-changed:
+		case <-fallback.C:
+		case <-deadline.C:
+			return "pending"
+		case <-c.Request.Context().Done():
 			return "pending"
 		}
-		time.Sleep(15 * time.Millisecond)
 	}
 }
+
+// decisionFallback is how often an action re-reads its decision when no change was announced
+// (with a watcher running, a change wakes it at once; without one this is its polling rate).
+const decisionFallback = 100 * time.Millisecond

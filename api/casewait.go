@@ -13,8 +13,6 @@ import (
 const (
 	// maxWait bounds a long poll on a case.
 	maxWait = 60 * time.Second
-	// pollEvery is how often a long poll reads the case's version.
-	pollEvery = 50 * time.Millisecond
 )
 
 // waitParams reads a long poll's ?after=VERSION&wait=DURATION (after < 0: no long poll),
@@ -47,22 +45,19 @@ func waitParams(c *gin.Context) (after int, wait time.Duration, ok bool) {
 }
 
 // awaitVersion waits, up to wait, until the case's version passes after, reading only the
-// version until it does; it returns the case as it then is (or unchanged on time-out). The
-// reads use the request's context, not the wait's deadline, so a read that meets the end of
-// the wait is not mistaken for a database that does not answer.
+// version when the case is announced as changed (or every store.FallbackInterval); it returns
+// the case as it then is (or unchanged on time-out). The reads use the request's context, not
+// the wait's deadline, so a read that meets the end of the wait is not mistaken for a database
+// that does not answer.
 func (s *Server) awaitVersion(ctx context.Context, cs *store.Case, after int, wait time.Duration) (*store.Case, error) {
+	changed, stop := s.Changes.Subscribe(cs.ID)
+	defer stop()
 	timeout := time.NewTimer(wait)
 	defer timeout.Stop()
-	tick := time.NewTicker(pollEvery)
-	defer tick.Stop()
-	for cs.Version <= after {
-		select {
-		case <-ctx.Done():
-			return cs, nil
-		case <-timeout.C:
-			return cs, nil
-		case <-tick.C:
-		}
+	fallback := time.NewTicker(store.FallbackInterval)
+	defer fallback.Stop()
+	for recheck := cs.Version <= after; recheck; {
+		// Read first: a change between the caller's read and the subscription is not missed.
 		v, err := s.Store.CaseVersion(ctx, cs.ID)
 		if err != nil {
 			if ctx.Err() != nil { // the caller went away
@@ -72,6 +67,14 @@ func (s *Server) awaitVersion(ctx context.Context, cs *store.Case, after int, wa
 		}
 		if v > after {
 			return s.Store.GetCase(ctx, cs.ID, store.Scope{All: true})
+		}
+		select {
+		case <-ctx.Done():
+			return cs, nil
+		case <-timeout.C:
+			return cs, nil
+		case <-changed:
+		case <-fallback.C:
 		}
 	}
 	return cs, nil

@@ -27,6 +27,8 @@ type Server struct {
 	Log       *slog.Logger
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
+	// Changes wakes requests waiting for a case to change (nil: they poll).
+	Changes *store.CaseChanges
 }
 
 // Router builds the Gin engine with every route of the API.

@@ -53,11 +53,17 @@ func call(method, path, tok, contentType string, body io.Reader, out any) (int, 
 	return resp.StatusCode, nil
 }
 
-// postJSON posts v as JSON.
+// postJSON posts v as JSON. A 503 (a dependency did not answer in time; nothing was changed)
+// is retried after a second, up to 5 times, as the API asks clients to.
 func postJSON(path, tok string, v any, out any) error {
 	b, _ := json.Marshal(v)
-	_, err := call(http.MethodPost, path, tok, "application/json", bytes.NewReader(b), out)
-	return err
+	for attempt := 1; ; attempt++ {
+		status, err := call(http.MethodPost, path, tok, "application/json", bytes.NewReader(b), out)
+		if status != http.StatusServiceUnavailable || attempt == 5 {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
 }
 
 // waitStage waits for a case to reach stage, with long polls on the case's version (the API

@@ -25,8 +25,8 @@ import (
 const (
 	caseActivities = 9
 	caseSignals    = 3
-	benchCases     = 24
-	benchParallel  = 8
+	benchCases     = 200
+	benchParallel  = 32
 )
 
 // bareQueue is the task queue of the bare baseline workflow.

@@ -385,3 +385,29 @@ func listed(t *testing.T, c caller, path, id string) bool {
 	}
 	return false
 }
+
+// TestCaseChangesAreAnnounced: a write to a case's view wakes the API's waiters through a
+// PostgreSQL notification (the hub has no polling of its own, so nothing else could wake it).
+func TestCaseChangesAreAnnounced(t *testing.T) {
+	w := newWorld(t)
+	settled := func(m map[string]any) bool { return m["version"].(float64) >= 2 } // "created" recorded
+	id := w.fileCase(t, w.ent, "")["id"].(string)
+	otherID := w.fileCase(t, w.ent, "")["id"].(string)
+	w.ent.waitCase(id, "created", settled)
+	w.ent.waitCase(otherID, "created", settled)
+	changed, stop := sys.API.Changes.Subscribe(id)
+	defer stop()
+	other, stopOther := sys.API.Changes.Subscribe(otherID)
+	defer stopOther()
+	w.ent.upload(id, "id_card", "id.png", pngBytes(t)).expect(t, 201)
+	select {
+	case <-changed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("an upload to the case woke no waiter")
+	}
+	select {
+	case <-other:
+		t.Fatal("a waiter of another case was woken")
+	case <-time.After(200 * time.Millisecond):
+	}
+}

@@ -150,21 +150,27 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 		if n, _ := res.RowsAffected(); n == 0 {
 			return fmt.Errorf("%w: case %s", ErrNotFound, c.ID)
 		}
-		return nil
+		return notifyCaseChanged(ctx, tx, c.ID)
 	})
 }
 
 // MarkStuck flags a case whose activity keeps failing, with a reason for operators; it
 // reports whether the flag was newly set. The next successful transition clears it.
 func (s *Store) MarkStuck(ctx context.Context, caseID, reason string) (bool, error) {
-	res, err := s.DB.NewUpdate().Model((*Case)(nil)).
-		Set("stuck = true, stuck_reason = ?, version = c.version + 1", reason).
-		Where("c.id = ? AND NOT c.stuck", caseID).Exec(ctx)
-	if err != nil {
-		return false, err
-	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	var n int64
+	err := s.DB.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Case)(nil)).
+			Set("stuck = true, stuck_reason = ?, version = c.version + 1", reason).
+			Where("c.id = ? AND NOT c.stuck", caseID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ = res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return notifyCaseChanged(ctx, tx, caseID)
+	})
+	return n > 0, err
 }
 
 // CaseByNumber loads a case by its human number (no scope: callers decide what to show).

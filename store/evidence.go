@@ -33,9 +33,11 @@ func (s *Store) AddEvidenceWithEvent(ctx context.Context, e *Evidence, ev *CaseE
 		if _, err := tx.NewInsert().Model(ev).On("CONFLICT (case_id, key) DO NOTHING").Exec(ctx); err != nil {
 			return err
 		}
-		_, err := tx.NewUpdate().Model((*Case)(nil)).Set("version = c.version + 1, updated_at = now()").
-			Where("c.id = ?", e.CaseID).Exec(ctx)
-		return err
+		if _, err := tx.NewUpdate().Model((*Case)(nil)).Set("version = c.version + 1, updated_at = now()").
+			Where("c.id = ?", e.CaseID).Exec(ctx); err != nil {
+			return err
+		}
+		return notifyCaseChanged(ctx, tx, e.CaseID)
 	})
 }
 

@@ -51,6 +51,8 @@ type Env struct {
 	API      *api.Server
 	Secret   []byte
 	dir      string
+	// stopWatching ends the API's listener for case changes.
+	stopWatching context.CancelFunc
 }
 
 // Start brings the system up; Close takes it down.
@@ -102,6 +104,11 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 	e.API = &api.Server{Store: e.Store, Evidence: e.Evidence, Temporal: e.Temporal, Policies: policies,
 		Calendar: cal, JWTSecret: e.Secret, MaxUpload: o.MaxUpload,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	watchCtx, stopWatching := context.WithCancel(context.Background())
+	e.stopWatching = stopWatching
+	if e.API.Changes, err = e.Store.WatchCaseChanges(watchCtx); err != nil {
+		return nil, err
+	}
 	e.Server = httptest.NewServer(e.API.Router())
 	return e, nil
 }
@@ -116,6 +123,9 @@ func (e *Env) StartWorker() error {
 func (e *Env) Close() {
 	if e.Server != nil {
 		e.Server.Close()
+	}
+	if e.stopWatching != nil {
+		e.stopWatching()
 	}
 	if e.Worker != nil {
 		e.Worker.Stop()

@@ -71,8 +71,8 @@ func runDev(ctx context.Context) error {
 func writeDevEnv(path string, cfg config.Config, demo *demoData) error {
 	content := fmt.Sprintf("export DATABASE_URL=%q\nexport TEMPORAL_ADDRESS=%q\nexport MINIO_ENDPOINT=%q\nexport MINIO_ACCESS_KEY=%q\nexport MINIO_SECRET_KEY=%q\nexport CERTFLOW_DATA_DIR=%q\n",
 		cfg.DatabaseURL, cfg.TemporalAddress, cfg.MinioEndpoint, cfg.MinioAccessKey, cfg.MinioSecretKey, cfg.DataDir)
-	content += fmt.Sprintf("export API=%s/api/v1\nexport ENT_A_USCC=%s\nexport ENT_B_USCC=%s\nexport DEMO_PRACTITIONER_ID=%s\n",
-		baseURL(cfg), demo.EnterpriseA.USCC, demo.EnterpriseB.USCC, demo.PractitionerID)
+	content += fmt.Sprintf("export API=%s/api/v1\nexport ENT_A_USCC=%s\nexport ENT_B_USCC=%s\nexport DEMO_PRACTITIONER_ID=%s\nexport DEMO_REGISTRATION=%s\n",
+		baseURL(cfg), demo.EnterpriseA.USCC, demo.EnterpriseB.USCC, demo.PractitionerID, demo.Registration)
 	for _, t := range demo.tokens(cfg.JWTSecret, 30*24*time.Hour) {
 		content += fmt.Sprintf("export %s=%s\n", t.env, t.token)
 	}
@@ -90,12 +90,12 @@ certflow is running.
   env for other shells: source %s
 
 Demo data: enterprise A %s (%s, province %s), enterprise B %s (%s, province %s),
-           practitioner %s (id %s).
+           practitioner %s (id %s); %s holds registration %s, inside its renewal window.
 Demo tokens (valid 30 days):
 `, baseURL(cfg), st.TemporalUIURL, st.MinioConsoleURL, filepath.Join(cfg.DataDir, "minio.credentials"),
 		cfg.DayLength, env, demo.EnterpriseA.USCC, demo.EnterpriseA.Name, demo.EnterpriseA.ProvinceCode,
 		demo.EnterpriseB.USCC, demo.EnterpriseB.Name, demo.EnterpriseB.ProvinceCode,
-		demo.PractitionerName, demo.PractitionerID)
+		demo.PractitionerName, demo.PractitionerID, demo.HolderName, demo.Registration)
 	for _, t := range demo.tokens(cfg.JWTSecret, 30*24*time.Hour) {
 		fmt.Printf("  %-34s export %s=%s\n", t.label, t.env, t.token)
 	}

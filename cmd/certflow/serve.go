@@ -102,7 +102,13 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 		d.log.Info("worker started")
 	}
 	if withAPI {
-		srv := &http.Server{Addr: d.cfg.HTTPAddr, Handler: d.apiServer().Router(), ReadHeaderTimeout: 10 * time.Second}
+		a := d.apiServer()
+		changes, err := d.store.WatchCaseChanges(ctx)
+		if err != nil {
+			return fmt.Errorf("listening for case changes: %w", err)
+		}
+		a.Changes = changes
+		srv := &http.Server{Addr: d.cfg.HTTPAddr, Handler: a.Router(), ReadHeaderTimeout: 10 * time.Second}
 		go func() {
 			if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				errc <- err
