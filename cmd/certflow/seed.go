@@ -70,7 +70,7 @@ func seedDemo(ctx context.Context, s *store.Store) (*demoData, error) {
 }
 
 // seedHolder gives enterprise A a second constructor, 王芳, who holds registration
-// 辽1212023000001 valid to 60 days after the first seeding — inside its renewal window — with
+// 辽121202300001 valid to 60 days after the first seeding — inside its renewal window — with
 // the period's 120 hours of continuing education.
 func seedHolder(ctx context.Context, s *store.Store, d *demoData) error {
 	rid, err := ident.ParseResidentID(must(ident.CompleteResidentID("21010219820721432")))
