@@ -48,6 +48,7 @@ type importJSON struct {
 	Filename   string             `json:"filename"`
 	Size       int64              `json:"size"`
 	SHA256     string             `json:"sha256"`
+	BytesRead  int64              `json:"bytes_read"`
 	RowsRead   int64              `json:"rows_read"`
 	Imported   int64              `json:"imported"`
 	Duplicates int64              `json:"duplicates"`
@@ -60,7 +61,7 @@ type importJSON struct {
 
 func toImportJSON(im *store.Import) importJSON {
 	out := importJSON{ID: im.ID, Kind: im.Kind, Status: im.Status, Filename: im.Filename, Size: im.Size,
-		SHA256: im.SHA256, RowsRead: im.RowsRead, Imported: im.Imported, Duplicates: im.Duplicates,
+		SHA256: im.SHA256, BytesRead: im.ByteOffset, RowsRead: im.RowsRead, Imported: im.Imported, Duplicates: im.Duplicates,
 		Rejected: im.Rejected, Errors: im.Errors, Failure: im.Failure, CreatedAt: im.CreatedAt.UTC()}
 	if out.Errors == nil {
 		out.Errors = []imports.RowError{}

@@ -52,16 +52,18 @@ func (s *Store) ApplyImportBatch(ctx context.Context, id string, from imports.Pr
 		}
 		slices.SortStableFunc(out.errors, func(a, b imports.RowError) int { return int(a.Line - b.Line) })
 		kept := out.errors[:min(len(out.errors), max(0, imports.MaxErrors-int(min(from.Rejected, imports.MaxErrors))))]
-		errJSON, err := json.Marshal(kept)
-		if err != nil {
-			return err
-		}
 		next = imports.Progress{Position: b.End, Counts: from.Counts.Add(counts)}
-		res, err := tx.NewUpdate().Model((*Import)(nil)).
+		q := tx.NewUpdate().Model((*Import)(nil)).
 			Set("byte_offset = ?, line = ?", next.Offset, next.Line).
-			Set("rows_read = ?, imported = ?, duplicates = ?, rejected = ?", next.RowsRead, next.Imported, next.Duplicates, next.Rejected).
-			Set("errors = errors || ?::jsonb", string(errJSON)).
-			Where("id = ? AND status = ? AND byte_offset = ? AND rows_read = ?", id, ImportRunning, from.Offset, from.RowsRead).
+			Set("rows_read = ?, imported = ?, duplicates = ?, rejected = ?", next.RowsRead, next.Imported, next.Duplicates, next.Rejected)
+		if len(kept) > 0 {
+			errJSON, err := json.Marshal(kept)
+			if err != nil {
+				return err
+			}
+			q = q.Set("errors = errors || ?::jsonb", string(errJSON))
+		}
+		res, err := q.Where("id = ? AND status = ? AND byte_offset = ? AND rows_read = ?", id, ImportRunning, from.Offset, from.RowsRead).
 			Exec(ctx)
 		if err != nil {
 			return err
