@@ -57,10 +57,10 @@ func EvaluatePrecheck(f *store.PrecheckFacts, idNumber string, at time.Time, pol
 	if err == nil && pol.MaxAge > 0 && id.AgeAt(at) > pol.MaxAge {
 		refuse("age_limit", "the practitioner is %d, over the age limit of %d", id.AgeAt(at), pol.MaxAge)
 	}
-	if pol.EducationHours > 0 && f.Practitioner.ObtainedOn.AddDate(pol.EducationAfterYears, 0, 0).Before(at) &&
-		f.Practitioner.EducationHours < pol.EducationHours {
+	if hours := max(f.EducationHours, f.Practitioner.EducationHours); pol.EducationHours > 0 &&
+		f.Practitioner.ObtainedOn.AddDate(pol.EducationAfterYears, 0, 0).Before(at) && hours < pol.EducationHours {
 		fix("continuing_education", "the qualification is older than %d years: %d hours of continuing education are required, %d recorded",
-			pol.EducationAfterYears, pol.EducationHours, f.Practitioner.EducationHours)
+			pol.EducationAfterYears, pol.EducationHours, hours)
 	}
 	for _, b := range f.BadRecords {
 		refuse(b.Rule, "%s (blocks registration until %s)", b.Reason, b.BlocksUntil.Format("2006-01-02"))

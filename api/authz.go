@@ -91,3 +91,6 @@ func (s *Server) findCase(c *gin.Context, p domain.Principal) (*store.Case, bool
 	}
 	return cs, true
 }
+
+// canImport reports whether p may import the registry and follow imports: admins only.
+func canImport(p domain.Principal) bool { return p.Role == domain.RoleAdmin }

@@ -49,34 +49,12 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		fail(c, http.StatusForbidden, "forbidden", "evidence can be added by the applicant side while the case is open, or with an objection during public notice")
 		return
 	}
-	mr, err := c.Request.MultipartReader()
-	if err != nil {
-		fail(c, http.StatusBadRequest, "invalid_multipart", "send the file as multipart/form-data with fields \"file\" and \"kind\"")
-		return
-	}
 	id := uuid.NewString()
 	key := fmt.Sprintf("cases/%s/%s", cs.ID, id)
-	form, refused := readUploadForm(mr, func(r io.Reader) (evidence.Upload, error) {
+	form, cleanup, ok := s.receiveForm(c, evidenceForm, key, func(r io.Reader) (evidence.Upload, error) {
 		return s.Evidence.Put(c.Request.Context(), key, r, s.MaxUpload)
-	})
-	cleanup := func() {
-		if form.stored != nil {
-			_ = s.Evidence.Remove(context.WithoutCancel(c.Request.Context()), key)
-		}
-	}
-	switch {
-	case refused == nil:
-	case refused.cause != nil:
-		cleanup()
-		s.internal(c, refused.cause)
-		return
-	case refused.status == http.StatusRequestEntityTooLarge:
-		cleanup()
-		tooLarge(c, s.MaxUpload)
-		return
-	default:
-		cleanup()
-		fail(c, refused.status, refused.code, refused.detail, refused.fields...)
+	}, func() { tooLarge(c, s.MaxUpload) })
+	if !ok {
 		return
 	}
 	kind, filename, up := form.kind, form.filename, form.stored

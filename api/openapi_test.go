@@ -20,6 +20,7 @@ import (
 
 	"certflow/domain"
 	"certflow/ident"
+	"certflow/imports"
 	"certflow/store"
 )
 
@@ -342,6 +343,10 @@ func TestOpenAPIResponses(t *testing.T) {
 		{name: "unknown route with token", method: "GET", target: "/api/v2/cases", auth: ministry, status: 404, code: "no_route"},
 		{name: "method not allowed", method: "DELETE", target: "/api/v1/cases", auth: ministry, status: 405, code: "method_not_allowed"},
 		{name: "trailing slash redirect", method: "GET", target: "/healthz/", status: 301},
+		{name: "import by non-admin", method: "POST", target: "/api/v1/imports", auth: ministry,
+			contentType: "multipart/form-data; boundary=x", body: "--x--\r\n", status: 403, code: "forbidden"},
+		{name: "imports listed by non-admin", method: "GET", target: "/api/v1/imports", auth: enterprise, status: 403, code: "forbidden"},
+		{name: "import read by non-admin", method: "GET", target: "/api/v1/imports/" + caseID, auth: ministry, status: 403, code: "forbidden"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -510,6 +515,13 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 	stuck := *open
 	stuck.Stuck, stuck.SLAClock, stuck.Version = true, "review", 7
 
+	running := toImportJSON(&store.Import{ID: caseID, Kind: "registrations", Status: store.ImportRunning,
+		Filename: "registry.csv", Size: 1234, SHA256: sha, CreatedAt: now})
+	finishedAt := now.Add(time.Minute)
+	finished := toImportJSON(&store.Import{ID: caseID, Kind: "education", Status: store.ImportFailed, Filename: "edu.csv",
+		Size: 99, SHA256: sha, RowsRead: 3, Imported: 1, Duplicates: 1, Rejected: 1,
+		Errors:  []imports.RowError{{Line: 3, Code: imports.CodeBadHours, Message: "hours must be a whole number from 1 to 1000"}},
+		Failure: "record_too_long: the record after line 4 is longer than 1048576 bytes", CreatedAt: now, FinishedAt: &finishedAt})
 	jsonHeader := func(extra ...string) http.Header {
 		h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 		for i := 0; i+1 < len(extra); i += 2 {
@@ -563,6 +575,9 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"stale", "POST", "/api/v1/cases/" + caseID + "/actions", 412, http.Header{"Content-Type": {"application/problem+json"}},
 			Problem{Type: "https://certflow.example/problems/stale_version", Title: "Precondition Failed", Status: 412,
 				Code: "stale_version", Detail: "the case changed"}, nil},
+		{"import started", "POST", "/api/v1/imports", 202, jsonHeader("Location", "/api/v1/imports/"+caseID), running, nil},
+		{"import finished", "GET", "/api/v1/imports/" + caseID, 200, jsonHeader(), finished, nil},
+		{"import list", "GET", "/api/v1/imports", 200, jsonHeader(), gin.H{"items": []importJSON{finished, running}, "next_cursor": ""}, nil},
 		{"invalid input", "POST", "/api/v1/practitioners", 422, http.Header{"Content-Type": {"application/problem+json"}},
 			Problem{Type: "https://certflow.example/problems/invalid_input", Title: "Unprocessable Entity", Status: 422,
 				Code: "invalid_input", Detail: "name: is required", Errors: []FieldError{{"name", "is required"}}}, nil},

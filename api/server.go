@@ -24,6 +24,8 @@ type Server struct {
 	Calendar  calendar.Calendar
 	JWTSecret []byte
 	MaxUpload int64
+	// MaxImport is the size limit of an import file (DefaultMaxImport when 0).
+	MaxImport int64
 	Log       *slog.Logger
 	// Now is the clock (tests may fix it).
 	Now func() time.Time
@@ -75,5 +77,8 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/cases/:id/evidence", s.uploadEvidence)
 	v1.GET("/cases/:id/evidence/:evidence_id", s.downloadEvidence)
 	v1.POST("/cases/:id/actions", s.caseAction)
+	v1.POST("/imports", s.createImport)
+	v1.GET("/imports", s.listImports)
+	v1.GET("/imports/:id", s.getImport)
 	return r
 }

@@ -176,14 +176,26 @@ func BenchmarkCaseThroughput(b *testing.B) {
 	b.ResetTimer()
 	for n := 0; n < b.N; n++ {
 		bare := parallel(b, benchCases, benchParallel, bareCase)
+		before, err := snapshotWrites(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
 		viaAPI := parallel(b, benchCases, benchParallel, apiCase)
+		after, err := snapshotWrites(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		commits, rows := perTransition(before, after)
+		b.ReportMetric(commits, "commits/transition")
+		b.ReportMetric(rows, "row-writes/transition")
 		bareRate := float64(benchCases) / bare.Seconds()
 		apiRate := float64(benchCases) / viaAPI.Seconds()
 		b.ReportMetric(apiRate, "api-cases/s")
 		b.ReportMetric(bareRate, "bare-cases/s")
 		b.ReportMetric(apiRate/bareRate, "ratio")
-		b.Logf("%d cases, %d at a time: API %.2f cases/s, bare workflow %.2f cases/s, ratio %.2f (target ≥ 0.7)",
-			benchCases, benchParallel, apiRate, bareRate, apiRate/bareRate)
+		b.Logf("%d cases, %d at a time: API %.2f cases/s, bare workflow %.2f cases/s, ratio %.2f (target ≥ 0.7); "+
+			"per timeline entry (uploads and API writes included) %.2f commits and %.2f row writes",
+			benchCases, benchParallel, apiRate, bareRate, apiRate/bareRate, commits, rows)
 		pracs = renewPractitioners(b, ent, n)
 	}
 }

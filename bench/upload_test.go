@@ -56,20 +56,29 @@ func (p *pdfStream) Read(b []byte) (int, error) {
 
 // streamUpload posts size bytes as a multipart upload, generated on the fly through a pipe.
 func streamUpload(caseID, tok string, size int64) error {
+	return streamForm("/api/v1/cases/"+caseID+"/evidence", tok, "other", "big.pdf", func(w io.Writer) error {
+		_, err := io.Copy(w, newPDFStream(size))
+		return err
+	}, nil)
+}
+
+// streamForm posts a multipart form with a "kind" field and a file whose content write
+// generates as it is sent (through a pipe, so nothing is held), decoding the answer into out.
+func streamForm(path, tok, kind, filename string, write func(io.Writer) error, out any) error {
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
-		_ = mw.WriteField("kind", "other")
-		fw, err := mw.CreateFormFile("file", "big.pdf")
+		_ = mw.WriteField("kind", kind)
+		fw, err := mw.CreateFormFile("file", filename)
 		if err == nil {
-			_, err = io.Copy(fw, newPDFStream(size))
+			err = write(fw)
 		}
 		if err == nil {
 			err = mw.Close()
 		}
 		pw.CloseWithError(err)
 	}()
-	_, err := call(http.MethodPost, "/api/v1/cases/"+caseID+"/evidence", tok, mw.FormDataContentType(), pr, nil)
+	_, err := call(http.MethodPost, path, tok, mw.FormDataContentType(), pr, out)
 	return err
 }
 

@@ -33,6 +33,8 @@ type Config struct {
 	PolicyFile string
 	// MaxUpload is the evidence size limit in bytes.
 	MaxUpload int64
+	// MaxImport is the size limit of a registry import file in bytes.
+	MaxImport int64
 }
 
 // FromEnv reads the environment. Missing secrets are generated into DataDir/secrets so the
@@ -59,6 +61,9 @@ func FromEnv() (Config, error) {
 	}
 	if c.MaxUpload, err = strconv.ParseInt(env("CERTFLOW_MAX_UPLOAD_BYTES", strconv.Itoa(20<<20)), 10, 64); err != nil || c.MaxUpload <= 0 {
 		return c, fmt.Errorf("CERTFLOW_MAX_UPLOAD_BYTES must be a positive number of bytes")
+	}
+	if c.MaxImport, err = strconv.ParseInt(env("CERTFLOW_MAX_IMPORT_BYTES", strconv.Itoa(2<<30)), 10, 64); err != nil || c.MaxImport <= 0 {
+		return c, fmt.Errorf("CERTFLOW_MAX_IMPORT_BYTES must be a positive number of bytes")
 	}
 	if c.JWTSecret, err = secret("CERTFLOW_JWT_SECRET", c.DataDir, "jwt.key"); err != nil {
 		return c, err

@@ -53,11 +53,8 @@ var executableSignatures = []signature{
 // content type. It refuses executable signatures anywhere in head and types other than PDF,
 // JPEG and PNG with ErrUnsupportedType.
 func checkHead(head []byte) (string, error) {
-	for _, sig := range executableSignatures {
-		if sig.atStart && bytes.HasPrefix(head, []byte(sig.magic)) ||
-			!sig.atStart && bytes.Contains(head, []byte(sig.magic)) {
-			return "", fmt.Errorf("%w: executable content (%s signature)", ErrUnsupportedType, sig.what)
-		}
+	if err := checkExecutable(head); err != nil {
+		return "", err
 	}
 	sniff := head
 	if len(sniff) > sniffLen {
@@ -68,6 +65,17 @@ func checkHead(head []byte) (string, error) {
 		return "", fmt.Errorf("%w (detected %s)", ErrUnsupportedType, ctype)
 	}
 	return ctype, nil
+}
+
+// checkExecutable refuses executable signatures in head with ErrUnsupportedType.
+func checkExecutable(head []byte) error {
+	for _, sig := range executableSignatures {
+		if sig.atStart && bytes.HasPrefix(head, []byte(sig.magic)) ||
+			!sig.atStart && bytes.Contains(head, []byte(sig.magic)) {
+			return fmt.Errorf("%w: executable content (%s signature)", ErrUnsupportedType, sig.what)
+		}
+	}
+	return nil
 }
 
 // structureCheck watches a body of a known content type stream past and decides whether it is

@@ -60,6 +60,11 @@ const streamThreads = 3
 // no object written by this call remains under key and its multipart upload is aborted; an
 // object stored earlier under key is left as it was.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (Upload, error) {
+	return s.put(ctx, key, r, limit, checkHead)
+}
+
+// put streams r into the object key once check accepted its head and named its content type.
+func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, check func([]byte) (string, error)) (Upload, error) {
 	if limit <= 0 {
 		return Upload{}, fmt.Errorf("evidence: put %q: limit must be positive, got %d", key, limit)
 	}
@@ -75,7 +80,7 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, limit int64) (
 	if int64(n) > limit {
 		return Upload{}, fmt.Errorf("evidence: put %q: %w (limit %d bytes)", key, ErrTooLarge, limit)
 	}
-	ctype, err := checkHead(head)
+	ctype, err := check(head)
 	if err != nil {
 		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
 	}
@@ -163,11 +168,22 @@ func (s *Store) Remove(ctx context.Context, key string) error {
 // ErrUnavailable, within answerTimeout when it does not answer; a missing object yields
 // minio's NoSuchKey error response.
 func (s *Store) Open(ctx context.Context, key string) (io.ReadCloser, int64, error) {
+	return s.OpenAt(ctx, key, 0)
+}
+
+// OpenAt is Open from byte offset on (a ranged read); the size is what remains from there.
+func (s *Store) OpenAt(ctx context.Context, key string, offset int64) (io.ReadCloser, int64, error) {
+	opts := minio.GetObjectOptions{}
+	if offset > 0 {
+		if err := opts.SetRange(offset, 0); err != nil {
+			return nil, 0, fmt.Errorf("evidence: open %q: %w", key, err)
+		}
+	}
 	// The deadline covers only the wait for the answer's headers, not reading the object.
 	octx, cancel := context.WithCancel(ctx)
 	timer := time.AfterFunc(answerTimeout, cancel)
 	core := minio.Core{Client: s.client}
-	rc, info, _, err := core.GetObject(octx, s.bucket, key, minio.GetObjectOptions{})
+	rc, info, _, err := core.GetObject(octx, s.bucket, key, opts)
 	if !timer.Stop() {
 		if err == nil {
 			rc.Close()

@@ -151,6 +151,12 @@ func (c caller) get(path string) response {
 // upload sends a multipart evidence upload.
 func (c caller) upload(caseID, kind, filename string, content []byte) response {
 	c.t.Helper()
+	return c.sendFile("/api/v1/cases/"+caseID+"/evidence", kind, filename, content)
+}
+
+// sendFile posts a multipart form with a "kind" field (unless empty) and a file.
+func (c caller) sendFile(path, kind, filename string, content []byte) response {
+	c.t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if kind != "" {
@@ -162,7 +168,7 @@ func (c caller) upload(caseID, kind, filename string, content []byte) response {
 	}
 	_, _ = fw.Write(content)
 	_ = w.Close()
-	return c.send(http.MethodPost, "/api/v1/cases/"+caseID+"/evidence", w.FormDataContentType(), &buf)
+	return c.send(http.MethodPost, path, w.FormDataContentType(), &buf)
 }
 
 // act posts an action.

@@ -167,6 +167,7 @@ var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
 	"notices/{number}":                    func(h *hostile, c fixtureCase) string { return c.number },
 	"notifications/{id}":                  func(h *hostile, c fixtureCase) string { return h.notification },
 	"registrations/{registration_number}": func(h *hostile, c fixtureCase) string { return h.registration },
+	"imports/{id}":                        func(h *hostile, c fixtureCase) string { return fixtureImport(h) },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -230,6 +231,9 @@ var bodyFixtures = map[string]func(h *hostile, b *base, role string, c fixtureCa
 	},
 	"ObjectionRequest": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.json = map[string]any{"comment": "该人员未在本单位实际工作"}
+	},
+	"ImportUpload": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.form = importForm(h)
 	},
 	"EvidenceUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = []formPart{{name: "kind", value: "id_card"},

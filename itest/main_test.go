@@ -27,6 +27,9 @@ const continueAsNewAfter = 250
 // maxUpload is the evidence limit of the test server (small, so oversize tests stay cheap).
 const maxUpload = 1 << 20
 
+// maxImport is the import limit of the test server (below the hostile suite's oversize body).
+const maxImport = 8 << 20
+
 func TestMain(m *testing.M) {
 	code, err := run(m)
 	if err != nil {
@@ -42,7 +45,7 @@ func run(m *testing.M) (int, error) {
 	// One SLA day is one second, so notices and limits pass in seconds. Temporal suggests
 	// continuing as new after 250 events: more than any ordinary path takes (about 140 at most),
 	// so only the deliberately long case of TestLongCaseContinuesAsNew does.
-	sys, err = testenv.Start(ctx, testenv.Options{DayLength: time.Second, PublicNoticeDays: 2, MaxUpload: maxUpload,
+	sys, err = testenv.Start(ctx, testenv.Options{DayLength: time.Second, PublicNoticeDays: 2, MaxUpload: maxUpload, MaxImport: maxImport,
 		SuggestContinueAsNewAfter: continueAsNewAfter})
 	if err != nil {
 		return 1, err

@@ -20,6 +20,9 @@ type PrecheckFacts struct {
 	OtherApplications []Case
 	// BadRecords still blocking at the check time.
 	BadRecords []BadRecord
+	// EducationHours are the continuing-education hours recorded on the person plus those of
+	// their education records (imported course by course).
+	EducationHours int
 }
 
 // PrecheckFacts gathers the facts for a case's pre-check at time at.
@@ -55,5 +58,11 @@ func (s *Store) PrecheckFacts(ctx context.Context, caseID string, at time.Time) 
 		Where("practitioner_id = ? AND blocks_until > ?", f.Case.PractitionerID, at).Scan(ctx); err != nil {
 		return nil, err
 	}
+	var recorded int
+	if err := s.DB.NewRaw("SELECT coalesce(sum(hours), 0) FROM education_records WHERE practitioner_id = ?",
+		f.Case.PractitionerID).Scan(ctx, &recorded); err != nil {
+		return nil, err
+	}
+	f.EducationHours = f.Practitioner.EducationHours + recorded
 	return f, nil
 }

@@ -35,6 +35,8 @@ type Options struct {
 	PublicNoticeDays int
 	// MaxUpload is the evidence size limit.
 	MaxUpload int64
+	// MaxImport is the import size limit (the API's default when 0).
+	MaxImport int64
 	// SuggestContinueAsNewAfter, when set, makes Temporal suggest continuing a case as new
 	// once its history has this many events.
 	SuggestContinueAsNewAfter int
@@ -102,7 +104,7 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 		policies[domain.CaseRegistration] = reg
 	}
 	e.API = &api.Server{Store: e.Store, Evidence: e.Evidence, Temporal: e.Temporal, Policies: policies,
-		Calendar: cal, JWTSecret: e.Secret, MaxUpload: o.MaxUpload,
+		Calendar: cal, JWTSecret: e.Secret, MaxUpload: o.MaxUpload, MaxImport: o.MaxImport,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	watchCtx, stopWatching := context.WithCancel(context.Background())
 	e.stopWatching = stopWatching
@@ -115,7 +117,7 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 
 // StartWorker (re)starts the in-process worker.
 func (e *Env) StartWorker() error {
-	e.Worker = worker.New(e.Temporal, &activities.Activities{Store: e.Store})
+	e.Worker = worker.New(e.Temporal, &activities.Activities{Store: e.Store}, &activities.Imports{Store: e.Store, Objects: e.Evidence})
 	return e.Worker.Start()
 }
 

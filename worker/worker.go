@@ -23,16 +23,21 @@ func Register(r interface {
 	for t, wf := range workflows.ByType {
 		r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
 	}
+	r.RegisterWorkflowWithOptions(workflows.Import, workflow.RegisterOptions{Name: workflows.ImportWorkflowName})
 	r.RegisterActivity(acts)
 }
 
-// New builds a worker polling the case task queue. Every activity runs under the failure
-// watch: data errors are not retried, and a case whose activity keeps failing is flagged
-// stuck and reported to supervisors.
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+// New builds a worker polling the case task queue, with the import activities when given
+// (a worker without them leaves imports to workers that have them). Every activity runs under
+// the failure watch: data errors are not retried, and a case whose activity keeps failing is
+// flagged stuck and reported to supervisors.
+func New(c client.Client, acts *activities.Activities, imports ...*activities.Imports) sdkworker.Worker {
 	watch := &failureWatch{store: acts.Store, log: slog.Default()}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{watch}})
 	Register(w, acts)
+	for _, ia := range imports {
+		w.RegisterActivity(ia)
+	}
 	return w
 }
 

@@ -20,6 +20,8 @@ commands:
   worker    run only the Temporal worker
   migrate   apply database migrations
   token     print a signed bearer token (certflow token --role R --sub S ...)
+  import    import a registry CSV file through the running API (certflow import KIND FILE;
+            an admin token in CERTFLOW_TOKEN) and show its progress
   dev       start the local stack (PostgreSQL, MinIO, Temporal) under CERTFLOW_DATA_DIR,
             migrate, seed demo data, print URLs and demo tokens, and serve on CERTFLOW_HTTP_ADDR
 
@@ -47,6 +49,8 @@ func main() {
 		err = runToken(os.Args[2:])
 	case "dev":
 		err = runDev(ctx)
+	case "import":
+		err = runImport(ctx, os.Args[2:])
 	case "help", "-h", "--help":
 		fmt.Print(usage)
 		return

@@ -73,7 +73,7 @@ func (d *deps) close() {
 // apiServer builds the API server of these connections.
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
-		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, Log: d.log}
+		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log}
 }
 
 // runServe runs the API, the worker, or both until ctx ends.
@@ -94,7 +94,7 @@ func runServe(ctx context.Context, withAPI, withWorker bool) error {
 func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()) error {
 	errc := make(chan error, 2)
 	if withWorker {
-		w := worker.New(d.temporal, &activities.Activities{Store: d.store})
+		w := worker.New(d.temporal, &activities.Activities{Store: d.store}, &activities.Imports{Store: d.store, Objects: d.evidence})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("worker: %w", err)
 		}
