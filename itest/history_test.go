@@ -9,6 +9,8 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"google.golang.org/protobuf/encoding/protojson"
+
+	"certflow/workflows"
 )
 
 // historySet is the folder of workflows/testdata/histories that recordings go to: one per
@@ -50,4 +52,18 @@ func recordRunHistory(t *testing.T, caseID, runID, name string) {
 		t.Fatal(err)
 	}
 	t.Logf("recorded %s (%d events)", path, len(h.Events))
+}
+
+// recordImportHistory waits for an import's workflow to finish and records its history, like
+// recordHistory.
+func recordImportHistory(t *testing.T, importID, name string) {
+	t.Helper()
+	if os.Getenv("CERTFLOW_RECORD_HISTORIES") != "1" {
+		return
+	}
+	id := workflows.ImportWorkflowID(importID)
+	if err := sys.Temporal.GetWorkflow(context.Background(), id, "").Get(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	recordRunHistory(t, id, "", name)
 }

@@ -100,6 +100,7 @@ func TestImportSurvivesWorkerRestart(t *testing.T) {
 
 	start()
 	done := w.admin.waitImport(id, 120*time.Second)
+	recordImportHistory(t, id, "import_resumed_after_worker_restart")
 	if want := [4]int{restartRows, restartRows - bad, 0, bad}; done["status"] != "succeeded" || counts(done) != want {
 		t.Fatalf("after the restart: %v %v, want %v", done["status"], counts(done), want)
 	}

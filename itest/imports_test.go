@@ -103,6 +103,7 @@ func TestImportRegistrations(t *testing.T) {
 		t.Fatalf("started %v", started)
 	}
 	first := w.admin.waitImport(started["id"].(string), 60*time.Second)
+	recordImportHistory(t, started["id"].(string), "import_succeeded")
 	if first["status"] != "succeeded" || counts(first) != [4]int{11, 5, 0, 6} {
 		t.Fatalf("first import: %v %v %v", first["status"], counts(first), first["errors"])
 	}
@@ -212,6 +213,7 @@ func TestImportRefusals(t *testing.T) {
 
 	id := w.admin.importFile("registrations", "wrong.csv", body).expect(t, http.StatusAccepted).json(t)["id"].(string)
 	m := w.admin.waitImport(id, 30*time.Second)
+	recordImportHistory(t, id, "import_failed_wrong_header")
 	if m["status"] != "failed" || !strings.HasPrefix(m["failure"].(string), "wrong_header:") || m["finished_at"] == nil {
 		t.Fatalf("wrong header: %v", m)
 	}

@@ -57,6 +57,7 @@ func TestReplayCommittedHistories(t *testing.T) {
 			for t, wf := range ByType {
 				r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
 			}
+			r.RegisterWorkflowWithOptions(Import, workflow.RegisterOptions{Name: ImportWorkflowName})
 			replayErr := r.ReplayWorkflowHistory(logger, hist)
 			if i, ok := firstDifference(want, rec.steps); ok {
 				t.Errorf("%s: the workflow code takes another route than the recorded case at activity %d:\n"+
