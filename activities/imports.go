@@ -106,11 +106,21 @@ func failed(err error) error {
 	return err
 }
 
-// FinishImport records how the import ended (once; again changes nothing).
+// FinishImport records how the import ended (once; again changes nothing) and deletes the
+// uploaded file.
 func (a *Imports) FinishImport(ctx context.Context, out steps.ImportOutcome) error {
 	if out.Status != store.ImportSucceeded && out.Status != store.ImportFailed {
 		return temporal.NewNonRetryableApplicationError("unknown import status "+out.Status, steps.ErrDataRefused, nil)
 	}
 	activity.GetLogger(ctx).Info("import finished", "import", out.ImportID, "status", out.Status)
+	// The file holds resident IDs in plain text: once the import has ended nothing reads it
+	// again, so it is deleted (before the outcome is recorded, so an ended import has no file).
+	im, err := a.Store.GetImport(ctx, out.ImportID)
+	if err != nil {
+		return err
+	}
+	if err := a.Objects.Remove(ctx, im.ObjectKey); err != nil {
+		return err
+	}
 	return a.Store.FinishImport(ctx, out.ImportID, out.Status, out.Failure, out.At)
 }

@@ -104,6 +104,9 @@ func TestImportRegistrations(t *testing.T) {
 	}
 	first := w.admin.waitImport(started["id"].(string), 60*time.Second)
 	recordImportHistory(t, started["id"].(string), "import_succeeded")
+	if n, err := sys.Evidence.Count(context.Background(), "imports/"+started["id"].(string)); err != nil || n != 0 {
+		t.Fatalf("the imported file (resident IDs in plain text) is kept: %d objects, %v", n, err)
+	}
 	if first["status"] != "succeeded" || counts(first) != [4]int{11, 5, 0, 6} {
 		t.Fatalf("first import: %v %v %v", first["status"], counts(first), first["errors"])
 	}
