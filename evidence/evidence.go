@@ -111,6 +111,9 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
 	}
 
+	if ended {
+		return s.putWhole(ctx, key, head, body, ctype, uploadID, fail)
+	}
 	info, err := s.client.PutObject(ctx, s.bucket, key, body, -1, minio.PutObjectOptions{
 		ContentType:  ctype,
 		PartSize:     partSize,
@@ -133,6 +136,28 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 	// The hash lives in the evidence record in PostgreSQL, the source of truth; storing it as
 	// object metadata would need a server-side copy of the whole object after the upload.
 	return Upload{Key: key, SHA256: sum, ContentType: ctype, Size: body.n}, nil
+}
+
+// putWhole stores a body that fit in its head (most scans): it is checked and hashed in full
+// first, then sent with its size in one request — without the part buffers a stream of
+// unknown length needs.
+func (s *Store) putWhole(ctx context.Context, key string, head []byte, body *guardReader, ctype, uploadID string,
+	fail func(error) (Upload, error)) (Upload, error) {
+	if _, err := io.Copy(io.Discard, body); err != nil || !body.eof {
+		if err == nil {
+			err = fmt.Errorf("the body did not end")
+		}
+		return fail(err)
+	}
+	info, err := s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(head), int64(len(head)), minio.PutObjectOptions{
+		ContentType: ctype, UserMetadata: map[string]string{metaUpload: uploadID}})
+	if err != nil {
+		return fail(err)
+	}
+	if info.Size != int64(len(head)) {
+		return fail(fmt.Errorf("stored %d bytes of %d", info.Size, len(head)))
+	}
+	return Upload{Key: key, SHA256: hex.EncodeToString(body.hash.Sum(nil)), ContentType: ctype, Size: body.n}, nil
 }
 
 // cleanup removes what a failed Put may have left: any incomplete multipart upload under key
