@@ -71,5 +71,7 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/cases/:id/evidence", s.uploadEvidence)
 	v1.GET("/cases/:id/evidence/:evidence_id", s.downloadEvidence)
 	v1.POST("/cases/:id/actions", s.caseAction)
+	v1.POST("/sweeps", s.startSweep)
+	v1.GET("/sweeps/:id", s.getSweep)
 	return r
 }

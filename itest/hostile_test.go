@@ -166,6 +166,7 @@ var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
 	"enterprises/{uscc}":     func(h *hostile, c fixtureCase) string { return h.w.uscc },
 	"notices/{number}":       func(h *hostile, c fixtureCase) string { return c.number },
 	"notifications/{id}":     func(h *hostile, c fixtureCase) string { return h.notification },
+	"sweeps/{id}":            func(h *hostile, c fixtureCase) string { return hostileSweep(h.t) },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -213,6 +214,9 @@ var bodyFixtures = map[string]func(h *hostile, b *base, role string, c fixtureCa
 	},
 	"ObjectionRequest": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.json = map[string]any{"comment": "该人员未在本单位实际工作"}
+	},
+	"SweepRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"as_of": day(today())}
 	},
 	"EvidenceUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = []formPart{{name: "kind", value: "id_card"},

@@ -20,6 +20,7 @@ func Register(r interface {
 	RegisterActivity(interface{})
 }, acts *activities.Activities) {
 	r.RegisterWorkflowWithOptions(workflows.Registration, workflow.RegisterOptions{Name: "Registration"})
+	r.RegisterWorkflowWithOptions(workflows.Sweep, workflow.RegisterOptions{Name: workflows.SweepWorkflowName})
 	r.RegisterActivity(acts)
 }
 

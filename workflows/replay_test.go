@@ -53,6 +53,7 @@ func TestReplayCommittedHistories(t *testing.T) {
 				t.Fatal(err)
 			}
 			r.RegisterWorkflowWithOptions(Registration, workflow.RegisterOptions{Name: "Registration"})
+			r.RegisterWorkflowWithOptions(Sweep, workflow.RegisterOptions{Name: SweepWorkflowName})
 			replayErr := r.ReplayWorkflowHistory(logger, hist)
 			if i, ok := firstDifference(want, rec.steps); ok {
 				t.Errorf("%s: the workflow code takes another route than the recorded case at activity %d:\n"+
