@@ -110,11 +110,13 @@ WITH page AS (
 	ORDER BY r.valid_to, r.id
 	LIMIT ?
 ), expired AS (
+	-- by primary key (= ANY): a join with the page may plan a scan of the whole table
 	UPDATE registrations r SET status = 'expired'
-	FROM page p
-	WHERE r.id = p.id AND p.days_left < 0 AND r.status = 'active'
-	  AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.registration_id = p.id
-	                  AND c.type = 'renewal' AND c.status = 'open' AND c.submitted)
+	WHERE r.status = 'active' AND r.id = ANY(ARRAY(
+		SELECT p.id FROM page p
+		WHERE p.days_left < 0
+		  AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.registration_id = p.id
+		                  AND c.type = 'renewal' AND c.status = 'open' AND c.submitted)))
 	RETURNING r.id
 ), due AS (
 	SELECT p.id, p.valid_to, CASE WHEN p.days_left <= 7 THEN 7 WHEN p.days_left <= 30 THEN 30 ELSE 90 END AS w
