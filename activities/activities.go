@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"certflow/domain"
+	"certflow/notify"
 	"certflow/store"
 	"certflow/workflows/steps"
 )
@@ -23,6 +24,16 @@ var _ steps.Activities = (*Activities)(nil)
 // Activities are the case workflows' side effects, bound to the store.
 type Activities struct {
 	Store *store.Store
+	// Notifier delivers notifications; nil means the inbox (notify.Inbox over Store).
+	Notifier notify.Notifier
+}
+
+// notifier is where notifications go.
+func (a *Activities) notifier() notify.Notifier {
+	if a.Notifier != nil {
+		return a.Notifier
+	}
+	return notify.Inbox{Store: a.Store}
 }
 
 // RecordTransition writes a case's new projection and its timeline event, once per key.
@@ -92,18 +103,17 @@ func (a *Activities) IssueRegistration(ctx context.Context, req steps.IssueReque
 	}, nil
 }
 
-// Notify stores a reminder or escalation for its recipients (and logs it); delivery channels
-// such as SMS read the notifications table.
+// Notify sends a reminder or escalation about a case to its recipients through the notifier.
 func (a *Activities) Notify(ctx context.Context, n steps.Notification) error {
-	return a.Store.AddNotification(ctx, &store.Notification{
+	return a.notifier().Send(ctx, []notify.Notification{{
 		CaseID:  n.CaseID,
 		Key:     n.Key,
 		Kind:    n.Kind,
-		Role:    string(n.Role),
+		Role:    n.Role,
 		Subject: n.Subject,
 		Message: n.Message,
 		At:      n.At,
-	})
+	}})
 }
 
 // FlagStuck marks a case stuck and tells the supervisors, once per key.

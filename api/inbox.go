@@ -12,11 +12,12 @@ import (
 	"certflow/store"
 )
 
-// notificationJSON is one item of a caller's inbox.
+// notificationJSON is one item of a caller's inbox; case_id is null for a notification about a
+// registration alone (an expiry reminder), which names the registration_number.
 type notificationJSON struct {
 	ID                 int64      `json:"id"`
 	Kind               string     `json:"kind"`
-	CaseID             string     `json:"case_id"`
+	CaseID             *string    `json:"case_id"`
 	RegistrationNumber *string    `json:"registration_number"`
 	Message            string     `json:"message"`
 	CreatedAt          time.Time  `json:"created_at"`
@@ -24,7 +25,10 @@ type notificationJSON struct {
 }
 
 func toNotificationJSON(it *store.InboxItem) notificationJSON {
-	n := notificationJSON{ID: it.ID, Kind: it.Kind, CaseID: it.CaseID, Message: it.Message, CreatedAt: it.At.UTC()}
+	n := notificationJSON{ID: it.ID, Kind: it.Kind, Message: it.Message, CreatedAt: it.At.UTC()}
+	if it.CaseID != "" { // an expiry reminder is about a registration alone
+		n.CaseID = &it.CaseID
+	}
 	if it.RegistrationNumber != "" {
 		n.RegistrationNumber = &it.RegistrationNumber
 	}

@@ -80,5 +80,7 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/imports", s.createImport)
 	v1.GET("/imports", s.listImports)
 	v1.GET("/imports/:id", s.getImport)
+	v1.POST("/sweeps", s.startSweep)
+	v1.GET("/sweeps/:id", s.getSweep)
 	return r
 }

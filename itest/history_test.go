@@ -28,10 +28,17 @@ func recordHistory(t *testing.T, caseID, name string) {
 // recordRunHistory saves one run of a case's workflow ("" for the latest), like recordHistory.
 func recordRunHistory(t *testing.T, caseID, runID, name string) {
 	t.Helper()
+	recordRunHistoryIn(t, historySet, caseID, runID, name)
+}
+
+// recordRunHistoryIn saves one run of a workflow into the folder set of
+// workflows/testdata/histories, like recordHistory.
+func recordRunHistoryIn(t *testing.T, set, workflowID, runID, name string) {
+	t.Helper()
 	if os.Getenv("CERTFLOW_RECORD_HISTORIES") != "1" {
 		return
 	}
-	it := sys.Temporal.GetWorkflowHistory(context.Background(), caseID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := sys.Temporal.GetWorkflowHistory(context.Background(), workflowID, runID, false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	h := &historypb.History{}
 	for it.HasNext() {
 		ev, err := it.Next()
@@ -44,7 +51,7 @@ func recordRunHistory(t *testing.T, caseID, runID, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("..", "workflows", "testdata", "histories", historySet, name+".json")
+	path := filepath.Join("..", "workflows", "testdata", "histories", set, name+".json")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		t.Fatal(err)
 	}

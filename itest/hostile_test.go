@@ -168,6 +168,7 @@ var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
 	"notifications/{id}":                  func(h *hostile, c fixtureCase) string { return h.notification },
 	"registrations/{registration_number}": func(h *hostile, c fixtureCase) string { return h.registration },
 	"imports/{id}":                        func(h *hostile, c fixtureCase) string { return fixtureImport(h) },
+	"sweeps/{id}":                         func(h *hostile, c fixtureCase) string { return hostileSweep(h.t) },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -234,6 +235,9 @@ var bodyFixtures = map[string]func(h *hostile, b *base, role string, c fixtureCa
 	},
 	"ImportUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = importForm(h)
+	},
+	"SweepRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"as_of": day(today())}
 	},
 	"EvidenceUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = []formPart{{name: "kind", value: "id_card"},

@@ -11,7 +11,7 @@ import (
 )
 
 // Recipient is who reads an inbox: notifications addressed to their role (and to them, or to
-// everyone in the role) about cases in their scope.
+// everyone in the role) about cases in their scope, or about registrations addressed to them.
 type Recipient struct {
 	Role    string
 	Subject string
@@ -21,7 +21,8 @@ type Recipient struct {
 	Scope Scope
 }
 
-// InboxItem is one notification as its recipient sees it.
+// InboxItem is one notification as its recipient sees it. CaseID is empty for a notification
+// about a registration alone (an expiry reminder).
 type InboxItem struct {
 	ID                 int64      `bun:"id"`
 	Kind               string     `bun:"kind"`
@@ -35,14 +36,40 @@ type InboxItem struct {
 // inbox selects a recipient's notifications, newest first.
 func (s *Store) inbox(r Recipient) *bun.SelectQuery {
 	q := s.DB.NewSelect().TableExpr("notifications AS n").
-		ColumnExpr("n.id, n.kind, n.case_id, n.message, n.at").
-		ColumnExpr("coalesce((SELECT g.number FROM registrations g WHERE g.case_id = n.case_id), '') AS registration_number").
+		ColumnExpr("n.id, n.kind, coalesce(CAST(n.case_id AS text), '') AS case_id, n.message, n.at").
+		ColumnExpr("coalesce(g.number, (SELECT cg.number FROM registrations cg WHERE cg.case_id = n.case_id), '') AS registration_number").
 		ColumnExpr("(SELECT rd.read_at FROM notification_reads rd WHERE rd.notification_id = n.id AND rd.principal = ?) AS read_at", r.Principal).
-		Join("JOIN cases AS c ON c.id = n.case_id")
+		Join("LEFT JOIN cases AS c ON c.id = n.case_id").
+		Join("LEFT JOIN registrations AS g ON g.id = n.registration_id")
 	if r.Role != "admin" {
 		q = q.Where("n.role = ? AND (n.subject = '' OR n.subject = ?)", r.Role, r.Subject)
 	}
-	return r.Scope.apply(q)
+	return r.Scope.applyInbox(q)
+}
+
+// applyInbox limits a query on notifications "n" (with their case "c" and registration "g")
+// to the scope: a case's notifications by the case's scope; a registration's by its recipient
+// — the practitioner, the enterprise — or, for a province, the registration's enterprise's
+// province.
+func (sc Scope) applyInbox(q *bun.SelectQuery) *bun.SelectQuery {
+	if sc.All {
+		return q
+	}
+	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
+		q = q.WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {
+			return sc.apply(q.Where("n.case_id IS NOT NULL"))
+		})
+		switch {
+		case sc.Province != "":
+			return q.WhereOr(`n.registration_id IS NOT NULL AND EXISTS (SELECT 1 FROM enterprises ge
+				WHERE ge.uscc = g.enterprise_uscc AND ge.province_code = ?)`, sc.Province)
+		case sc.Enterprise != "":
+			return q.WhereOr("n.registration_id IS NOT NULL AND n.enterprise_uscc = ?", sc.Enterprise)
+		case sc.PractitionerID != "":
+			return q.WhereOr("n.registration_id IS NOT NULL AND n.practitioner_id = ?", sc.PractitionerID)
+		}
+		return q
+	})
 }
 
 // Inbox returns one page of a recipient's notifications, newest first, and the next cursor.

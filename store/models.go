@@ -155,17 +155,24 @@ type Registration struct {
 	CreatedAt time.Time `bun:"created_at,nullzero,default:now()"`
 }
 
-// Notification is a reminder or escalation addressed to a role (or one subject).
+// Notification is a reminder or escalation addressed to a role (or one subject), about a case
+// or (for expiry reminders) a registration.
 type Notification struct {
 	bun.BaseModel `bun:"table:notifications"`
-	ID            int64     `bun:"id,pk,autoincrement"`
-	CaseID        string    `bun:"case_id,type:uuid"`
-	Key           string    `bun:"key"`
-	Kind          string    `bun:"kind"`
-	Role          string    `bun:"role"`
-	Subject       string    `bun:"subject"`
-	Message       string    `bun:"message"`
-	At            time.Time `bun:"at"`
+	ID            int64  `bun:"id,pk,autoincrement"`
+	CaseID        string `bun:"case_id,type:uuid,nullzero"`
+	// RegistrationID is the registration a notification without a case is about.
+	RegistrationID string `bun:"registration_id,type:uuid,nullzero"`
+	// PractitionerID and EnterpriseUSCC name the recipient of a registration's notification
+	// (role applicant: the practitioner; role enterprise: the enterprise).
+	PractitionerID string    `bun:"practitioner_id,type:uuid,nullzero"`
+	EnterpriseUSCC string    `bun:"enterprise_uscc,nullzero"`
+	Key            string    `bun:"key"`
+	Kind           string    `bun:"kind"`
+	Role           string    `bun:"role"`
+	Subject        string    `bun:"subject"`
+	Message        string    `bun:"message"`
+	At             time.Time `bun:"at"`
 }
 
 // CaseDetails is the type-specific part of a case's request, as its definition names it.

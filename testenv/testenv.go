@@ -93,6 +93,9 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 	if err = e.StartWorker(); err != nil {
 		return nil, err
 	}
+	if err = worker.EnsureSweepSchedule(ctx, e.Temporal); err != nil {
+		return nil, err
+	}
 	cal, err := calendar.Default(o.DayLength)
 	if err != nil {
 		return nil, err

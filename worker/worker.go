@@ -24,6 +24,7 @@ func Register(r interface {
 		r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
 	}
 	r.RegisterWorkflowWithOptions(workflows.Import, workflow.RegisterOptions{Name: workflows.ImportWorkflowName})
+	r.RegisterWorkflowWithOptions(workflows.Sweep, workflow.RegisterOptions{Name: workflows.SweepWorkflowName})
 	r.RegisterActivity(acts)
 }
 

@@ -58,6 +58,7 @@ func TestReplayCommittedHistories(t *testing.T) {
 				r.RegisterWorkflowWithOptions(wf, workflow.RegisterOptions{Name: domain.Definitions[t].Workflow})
 			}
 			r.RegisterWorkflowWithOptions(Import, workflow.RegisterOptions{Name: ImportWorkflowName})
+			r.RegisterWorkflowWithOptions(Sweep, workflow.RegisterOptions{Name: SweepWorkflowName})
 			replayErr := r.ReplayWorkflowHistory(logger, hist)
 			if i, ok := firstDifference(want, rec.steps); ok {
 				t.Errorf("%s: the workflow code takes another route than the recorded case at activity %d:\n"+

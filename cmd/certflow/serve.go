@@ -99,7 +99,10 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 			return fmt.Errorf("worker: %w", err)
 		}
 		defer w.Stop()
-		d.log.Info("worker started")
+		if err := worker.EnsureSweepSchedule(ctx, d.temporal); err != nil {
+			return err
+		}
+		d.log.Info("worker started", "sweep_schedule", worker.SweepScheduleID)
 	}
 	if withAPI {
 		a := d.apiServer()
