@@ -22,8 +22,11 @@ import (
 // SweepWorkflowName is the name the sweep workflow is registered and scheduled under.
 const SweepWorkflowName = "ExpirySweep"
 
-// SweepPageSize is how many registrations one page reads unless the input says otherwise.
-const SweepPageSize = 10000
+// SweepPageSize is how many registrations one page reads unless the input says otherwise. A
+// page is one set-based statement, so its size costs the database, not the worker's memory;
+// each continue-as-new costs the engine about a second on the dev server, so pages are large:
+// a daily sweep of 1,000,000 registrations reads the ~90,000 within reach in one page.
+const SweepPageSize = 100000
 
 // Sweep triggers.
 const (
