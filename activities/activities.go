@@ -121,6 +121,6 @@ func (a *Activities) FlagStuck(ctx context.Context, rep steps.StuckReport) error
 	if _, err := a.Store.MarkStuck(ctx, rep.CaseID, rep.Reason); err != nil {
 		return err
 	}
-	return a.Store.AddNotification(ctx, &store.Notification{CaseID: rep.CaseID, Key: rep.Key, Kind: steps.KindStuck,
-		Role: string(domain.RoleSupervisor), Message: "case is stuck: " + rep.Reason, At: rep.At})
+	return a.notifier().Send(ctx, []notify.Notification{{CaseID: rep.CaseID, Key: rep.Key, Kind: steps.KindStuck,
+		Role: domain.RoleSupervisor, Message: "case is stuck: " + rep.Reason, At: rep.At}})
 }

@@ -18,6 +18,7 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -89,8 +90,21 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 		return Upload{}, fmt.Errorf("evidence: put %q: %w", key, err)
 	}
 
+	// Most scans are small: read up to wholeLimit bytes, and a body that ends within them is
+	// stored with its size in one request, without the part buffers of a stream.
+	prefix := head
+	if !ended {
+		buf := wholeBuffers.Get().(*[]byte)
+		defer wholeBuffers.Put(buf)
+		copy(*buf, head)
+		m, more, err := readHead(r, (*buf)[n:])
+		if err != nil {
+			return Upload{}, fmt.Errorf("evidence: put %q: read: %w", key, bodyErr(ctx, err))
+		}
+		prefix, ended = (*buf)[:n+m], more
+	}
 	uploadID := rand.Text()
-	body := &guardReader{ctx: ctx, r: bytes.NewReader(head), limit: limit, hash: sha256.New(),
+	body := &guardReader{ctx: ctx, r: bytes.NewReader(prefix), limit: limit, hash: sha256.New(),
 		check: newStructureCheck(ctype)}
 	if !ended {
 		body.r = io.MultiReader(body.r, r)
@@ -112,7 +126,7 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 	}
 
 	if ended {
-		return s.putWhole(ctx, key, head, body, ctype, uploadID, fail)
+		return s.putWhole(ctx, key, prefix, body, ctype, uploadID, fail)
 	}
 	info, err := s.client.PutObject(ctx, s.bucket, key, body, -1, minio.PutObjectOptions{
 		ContentType:  ctype,
@@ -138,9 +152,17 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 	return Upload{Key: key, SHA256: sum, ContentType: ctype, Size: body.n}, nil
 }
 
-// putWhole stores a body that fit in its head (most scans): it is checked and hashed in full
-// first, then sent with its size in one request — without the part buffers a stream of
-// unknown length needs.
+// wholeLimit is the largest body stored in one request with its size; larger ones stream in
+// parts.
+const wholeLimit = 2 << 20
+
+// wholeBuffers hold the first wholeLimit bytes of an upload; reused, so a small upload costs
+// neither an allocation nor its clearing.
+var wholeBuffers = sync.Pool{New: func() any { b := make([]byte, wholeLimit); return &b }}
+
+// putWhole stores a body of at most wholeLimit bytes (most scans), all in whole: it is checked
+// and hashed in full first, then sent with its size in one request — without the part buffers
+// a stream of unknown length needs.
 func (s *Store) putWhole(ctx context.Context, key string, head []byte, body *guardReader, ctype, uploadID string,
 	fail func(error) (Upload, error)) (Upload, error) {
 	if _, err := io.Copy(io.Discard, body); err != nil || !body.eof {

@@ -13,6 +13,7 @@ import (
 	"certflow/activities"
 	"certflow/domain"
 	"certflow/metrics"
+	"certflow/notify"
 	"certflow/store"
 	"certflow/workflows/steps"
 )
@@ -27,7 +28,9 @@ const StuckAfter = 5
 type failureWatch struct {
 	interceptor.WorkerInterceptorBase
 	store *store.Store
-	log   *slog.Logger
+	// notifier tells supervisors of stuck cases.
+	notifier notify.Notifier
+	log      *slog.Logger
 }
 
 func (w *failureWatch) InterceptActivity(ctx context.Context, next interceptor.ActivityInboundInterceptor) interceptor.ActivityInboundInterceptor {
@@ -83,9 +86,9 @@ func (a *activityWatch) flag(ctx context.Context, args []any, name string, info 
 	}
 	metrics.CasesStuck.WithLabelValues(name).Inc()
 	a.watch.log.Error("case stuck", "case", caseID, "activity", name, "attempt", info.Attempt)
-	err = a.watch.store.AddNotification(ctx, &store.Notification{CaseID: caseID,
+	err = a.watch.notifier.Send(ctx, []notify.Notification{{CaseID: caseID,
 		Key: "stuck-" + info.WorkflowExecution.RunID + "-" + info.ActivityID, Kind: steps.KindStuck,
-		Role: string(domain.RoleSupervisor), Message: "case is stuck: " + reason, At: info.StartedTime.UTC()})
+		Role: domain.RoleSupervisor, Message: "case is stuck: " + reason, At: info.StartedTime.UTC()}})
 	if err != nil {
 		a.watch.log.Warn("cannot notify supervisors of a stuck case", "case", caseID, "err", err)
 	}

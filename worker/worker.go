@@ -12,6 +12,7 @@ import (
 
 	"certflow/activities"
 	"certflow/domain"
+	"certflow/notify"
 	"certflow/workflows"
 )
 
@@ -33,7 +34,11 @@ func Register(r interface {
 // the failure watch: data errors are not retried, and a case whose activity keeps failing is
 // flagged stuck and reported to supervisors.
 func New(c client.Client, acts *activities.Activities, imports ...*activities.Imports) sdkworker.Worker {
-	watch := &failureWatch{store: acts.Store, log: slog.Default()}
+	var notifier notify.Notifier = notify.Inbox{Store: acts.Store}
+	if acts.Notifier != nil {
+		notifier = acts.Notifier
+	}
+	watch := &failureWatch{store: acts.Store, notifier: notifier, log: slog.Default()}
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{Interceptors: []interceptor.WorkerInterceptor{watch}})
 	Register(w, acts)
 	for _, ia := range imports {
