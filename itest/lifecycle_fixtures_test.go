@@ -21,6 +21,12 @@ func today() time.Time { return domain.CalendarDate(time.Now()) }
 // and returns its number.
 func (w *world) holdRegistration(t *testing.T, validTo time.Time, specialties ...string) string {
 	t.Helper()
+	return w.addRegistration(t, validTo, specialties...).Number
+}
+
+// addRegistration inserts the registration holdRegistration describes and returns it.
+func (w *world) addRegistration(t *testing.T, validTo time.Time, specialties ...string) *store.Registration {
+	t.Helper()
 	if len(specialties) == 0 {
 		specialties = []string{"建筑工程"}
 	}
@@ -41,7 +47,7 @@ func (w *world) holdRegistration(t *testing.T, validTo time.Time, specialties ..
 			t.Fatal(err)
 		}
 	}
-	return number
+	return reg
 }
 
 // addEducation records continuing-education hours of the world's practitioner on a day.

@@ -115,12 +115,7 @@ func TestEmployerChangeByProofOfContractEnd(t *testing.T) {
 	w := newWorld(t)
 	number := w.holdRegistration(t, today().AddDate(2, 0, 0))
 	newUSCC, newEnt := newEnterprise(t, w.admin, "21")
-	id := fileLifecycle(t, w.applicant, map[string]any{"type": "change", "change_kind": "employer",
-		"registration_number": number, "new_enterprise_uscc": newUSCC})
-	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
-		w.applicant.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
-	}
-	w.applicant.act(id, domain.ActionSubmit, "").expect(t, 202)
+	id := fileEmployerChangeWithProof(t, w.applicant, number, newUSCC)
 	newEnt.waitCase(id, "confirmation", stageIs(domain.StageEnterpriseConfirmation))
 	newEnt.act(id, domain.ActionReject, "").problem(t, 422, domain.CodeReasonRequired)
 	newEnt.act(id, domain.ActionConfirm, "").expect(t, 202)
@@ -175,12 +170,7 @@ func TestEmployerChangeRefusedByTheNewEnterprise(t *testing.T) {
 	w := newWorld(t)
 	number := w.holdRegistration(t, today().AddDate(2, 0, 0))
 	newUSCC, newEnt := newEnterprise(t, w.admin, "21")
-	id := fileLifecycle(t, w.applicant, map[string]any{"type": "change", "change_kind": "employer",
-		"registration_number": number, "new_enterprise_uscc": newUSCC})
-	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
-		w.applicant.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
-	}
-	w.applicant.act(id, domain.ActionSubmit, "").expect(t, 202)
+	id := fileEmployerChangeWithProof(t, w.applicant, number, newUSCC)
 	newEnt.waitCase(id, "confirmation", stageIs(domain.StageEnterpriseConfirmation))
 	newEnt.act(id, domain.ActionReject, "本单位不录用").expect(t, 202)
 	w.applicant.waitCase(id, "rejected", statusIs(domain.StatusRejected))
@@ -198,12 +188,7 @@ func TestEmployerChangeOfAMovedRegistrationIsRejected(t *testing.T) {
 	number := w.holdRegistration(t, today().AddDate(2, 0, 0))
 	newUSCC, newEnt := newEnterprise(t, w.admin, "21")
 	thirdUSCC, _ := newEnterprise(t, w.admin, "21")
-	id := fileLifecycle(t, newEnt, map[string]any{"type": "change", "change_kind": "employer",
-		"registration_number": number, "new_enterprise_uscc": newUSCC})
-	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
-		newEnt.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
-	}
-	newEnt.act(id, domain.ActionSubmit, "").expect(t, 202)
+	id := fileEmployerChangeWithProof(t, newEnt, number, newUSCC)
 	w.provincial.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
 	if _, err := sys.Store.DB.NewRaw("UPDATE registrations SET enterprise_uscc = ? WHERE number = ?", thirdUSCC, number).
 		Exec(context.Background()); err != nil {
@@ -350,6 +335,19 @@ func (w *world) approveAtProvinceAndMinistry(t *testing.T, id string) {
 	w.provincial.act(id, domain.ActionApprove, "").expect(t, 202)
 	w.ministry.waitCase(id, "ministry review", stageIs(domain.StageMinistryReview))
 	w.ministry.act(id, domain.ActionApprove, "").expect(t, 202)
+}
+
+// fileEmployerChangeWithProof files and submits a change of employer with the evidence and
+// proof that the old contract ended (so no release is waited for), and returns its id.
+func fileEmployerChangeWithProof(t *testing.T, by caller, number, newUSCC string) string {
+	t.Helper()
+	id := fileLifecycle(t, by, map[string]any{"type": "change", "change_kind": "employer",
+		"registration_number": number, "new_enterprise_uscc": newUSCC})
+	for _, kind := range []string{"id_card", "labour_contract", "contract_termination"} {
+		by.upload(id, kind, kind+".png", pngBytes(t)).expect(t, 201)
+	}
+	by.act(id, domain.ActionSubmit, "").expect(t, 202)
+	return id
 }
 
 // heldRegistration is a registration given to another world's practitioner.

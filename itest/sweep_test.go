@@ -16,7 +16,6 @@ import (
 
 	"certflow/calendar"
 	"certflow/domain"
-	"certflow/ident"
 	"certflow/store"
 	"certflow/worker"
 	"certflow/workflows"
@@ -29,16 +28,8 @@ func day(t time.Time) string { return t.Format(time.DateOnly) }
 // case) valid until validTo, and returns its id and number.
 func (w *world) insertRegistration(t *testing.T, validTo time.Time) (string, string) {
 	t.Helper()
-	number, err := ident.FormatRegistrationNumber("21", 1, 2023, 2023, 50000+int(serial.Add(1))%50000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &store.Registration{ID: uuid.NewString(), Number: number, PractitionerID: w.pracID, EnterpriseUSCC: w.uscc,
-		Level: 1, Specialty: "建筑工程", ValidFrom: validTo.AddDate(-3, 0, 1), ValidTo: validTo, Status: "active"}
-	if _, err := sys.Store.DB.NewInsert().Model(r).Exec(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return r.ID, number
+	r := w.addRegistration(t, validTo)
+	return r.ID, r.Number
 }
 
 // registrationStatus reads a registration's status.
