@@ -46,6 +46,7 @@ func (a *Activities) RecordTransition(ctx context.Context, rec steps.TransitionR
 			Status:             string(p.Status),
 			AssigneeRole:       string(p.AssigneeRole),
 			AssigneeSub:        p.AssigneeSub,
+			AssigneeEnterprise: p.AssigneeEnterprise,
 			SLADueAt:           p.DueAt,
 			SLAPaused:          p.Paused,
 			SLABreached:        p.Breached,
@@ -113,6 +114,8 @@ func (a *Activities) Notify(ctx context.Context, n steps.Notification) error {
 		Subject: n.Subject,
 		Message: n.Message,
 		At:      n.At,
+		// an SLA notice to an enterprise goes to the one the case waits on
+		EnterpriseUSCC: n.EnterpriseUSCC,
 	}})
 }
 

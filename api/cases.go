@@ -201,7 +201,7 @@ func (s *Server) listCases(c *gin.Context) {
 	switch c.Query("assignee") {
 	case "":
 	case "me":
-		f.AssigneeRole, f.AssigneeSub = string(p.Role), p.Subject
+		f.AssigneeRole, f.AssigneeSub, f.AssigneeEnterprise = string(p.Role), p.Subject, p.Enterprise
 	default:
 		errs = append(errs, FieldError{"assignee", `only "me" is supported`})
 	}

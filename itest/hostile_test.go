@@ -650,6 +650,14 @@ func (h *hostile) settleActive(ctx context.Context) {
 
 // quiet waits (briefly) until no rows change by themselves, e.g. a timer of another test's case.
 func (h *hostile) quiet(ctx context.Context) {
+	// Imports accepted earlier run in the background and delete their file when they end:
+	// wait for them first, or a recheck would count that deletion.
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		var running int
+		if err := sys.Store.DB.NewRaw("SELECT count(*) FROM imports WHERE status = 'running'").Scan(ctx, &running); err != nil || running == 0 {
+			break
+		}
+	}
 	deadline := time.Now().Add(5 * time.Second)
 	prev, _ := h.rc.count(ctx)
 	for time.Now().Before(deadline) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"certflow/domain"
+	"certflow/store"
 )
 
 // TestRenewalOverHTTP renews a registration: the window is enforced when filing, hours short of
@@ -87,6 +88,17 @@ func TestEmployerChangeOverHTTP(t *testing.T) {
 	newEnt.upload(id, "labour_contract", "contract.jpg", jpegBytes(t)).expect(t, 201)
 	newEnt.act(id, domain.ActionSubmit, "").expect(t, 202)
 	w.ent.waitCase(id, "release", stageIs(domain.StageRelease)) // the old enterprise sees the case
+	if !listsCase(w.ent, "/api/v1/cases?assignee=me", id) || listsCase(newEnt, "/api/v1/cases?assignee=me", id) {
+		t.Fatal("in release the case waits on the enterprise the person leaves, and on no other")
+	}
+	notice := &store.Notification{CaseID: id, Key: "release-notice-test", Kind: "sla_reminder", Role: "enterprise",
+		EnterpriseUSCC: w.uscc, Message: "the release is due", At: time.Now().UTC()}
+	if err := sys.Store.AddNotification(context.Background(), notice); err != nil {
+		t.Fatal(err)
+	}
+	if !inboxHas(w.ent, id, "sla_reminder") || inboxHas(newEnt, id, "sla_reminder") {
+		t.Fatal("a notice addressed to the old enterprise reached the new one, or not the old one")
+	}
 	newEnt.act(id, domain.ActionRelease, "").problem(t, 403, domain.CodeNotAllowed)
 	w.ent.act(id, domain.ActionRelease, "劳动合同已解除").expect(t, 202)
 	beijing.waitCase(id, "provincial review", stageIs(domain.StageProvincialReview))
@@ -348,6 +360,26 @@ func fileEmployerChangeWithProof(t *testing.T, by caller, number, newUSCC string
 	}
 	by.act(id, domain.ActionSubmit, "").expect(t, 202)
 	return id
+}
+
+// listsCase reports whether a list answer of the caller holds the case.
+func listsCase(by caller, path, id string) bool {
+	for _, it := range by.get(path).expect(by.t, 200).json(by.t)["items"].([]any) {
+		if it.(map[string]any)["id"] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// inboxHas reports whether the caller's inbox holds a notification of a kind about a case.
+func inboxHas(by caller, caseID, kind string) bool {
+	for _, it := range by.get("/api/v1/notifications?limit=100").expect(by.t, 200).json(by.t)["items"].([]any) {
+		if m := it.(map[string]any); m["case_id"] == caseID && m["kind"] == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // heldRegistration is a registration given to another world's practitioner.

@@ -73,11 +73,12 @@ type CaseFilter struct {
 	Overdue             bool
 	// Stuck selects cases whose activity keeps failing (true) or the others (false).
 	Stuck *bool
-	// AssigneeRole/AssigneeSub select cases waiting on the caller (assignee=me).
-	AssigneeRole, AssigneeSub string
-	Cursor                    string
-	Limit                     int
-	Now                       time.Time
+	// AssigneeRole/AssigneeSub/AssigneeEnterprise select cases waiting on the caller
+	// (assignee=me).
+	AssigneeRole, AssigneeSub, AssigneeEnterprise string
+	Cursor                                        string
+	Limit                                         int
+	Now                                           time.Time
 }
 
 // ListCases returns one page of cases in scope, newest first, and the cursor of the next page.
@@ -100,7 +101,8 @@ func (s *Store) ListCases(ctx context.Context, sc Scope, f CaseFilter) ([]Case, 
 		q = q.Where("c.status = 'open' AND (c.sla_breached OR (NOT c.sla_paused AND c.sla_due_at < ?))", f.Now)
 	}
 	if f.AssigneeRole != "" {
-		q = q.Where("c.status = 'open' AND c.assignee_role = ? AND (c.assignee_sub = '' OR c.assignee_sub = ?)", f.AssigneeRole, f.AssigneeSub)
+		q = q.Where("c.status = 'open' AND c.assignee_role = ? AND (c.assignee_sub = '' OR c.assignee_sub = ?)", f.AssigneeRole, f.AssigneeSub).
+			Where("(c.assignee_enterprise = '' OR c.assignee_enterprise = ?)", f.AssigneeEnterprise)
 	}
 	limit, err := paginate(q, "c", f.Cursor, f.Limit)
 	if err != nil {
@@ -140,7 +142,7 @@ func (s *Store) ApplyTransition(ctx context.Context, t Transition) error {
 		}
 		c := t.Case
 		res, err = tx.NewUpdate().Model(&c).
-			Column("stage", "status", "assignee_role", "assignee_sub", "sla_due_at", "sla_paused",
+			Column("stage", "status", "assignee_role", "assignee_sub", "assignee_enterprise", "sla_due_at", "sla_paused",
 				"sla_breached", "sla_clock", "provincial_reviewer", "extended").
 			Set("updated_at = now(), version = c.version + 1, stuck = false, stuck_reason = ''").
 			WherePK().Exec(ctx)

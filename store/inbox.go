@@ -37,7 +37,8 @@ type InboxItem struct {
 func (s *Store) inbox(r Recipient) *bun.SelectQuery {
 	q := s.DB.NewSelect().TableExpr("notifications AS n").
 		ColumnExpr("n.id, n.kind, coalesce(CAST(n.case_id AS text), '') AS case_id, n.message, n.at").
-		ColumnExpr("coalesce(g.number, (SELECT cg.number FROM registrations cg WHERE cg.case_id = n.case_id), '') AS registration_number").
+		ColumnExpr(`coalesce(g.number, (SELECT cg.number FROM registrations cg WHERE cg.case_id = n.case_id),
+			c.details->>'registration_number', '') AS registration_number`).
 		ColumnExpr("(SELECT rd.read_at FROM notification_reads rd WHERE rd.notification_id = n.id AND rd.principal = ?) AS read_at", r.Principal).
 		Join("LEFT JOIN cases AS c ON c.id = n.case_id").
 		Join("LEFT JOIN registrations AS g ON g.id = n.registration_id")
@@ -54,6 +55,9 @@ func (s *Store) inbox(r Recipient) *bun.SelectQuery {
 func (sc Scope) applyInbox(q *bun.SelectQuery) *bun.SelectQuery {
 	if sc.All {
 		return q
+	}
+	if sc.Enterprise != "" { // a notice addressed to one enterprise reaches that one only
+		q = q.Where("(n.enterprise_uscc IS NULL OR n.enterprise_uscc = ?)", sc.Enterprise)
 	}
 	return q.WhereGroup(" AND ", func(q *bun.SelectQuery) *bun.SelectQuery {
 		q = q.WhereGroup(" OR ", func(q *bun.SelectQuery) *bun.SelectQuery {

@@ -84,13 +84,15 @@ type Case struct {
 	FiledBySub  string `bun:"filed_by_sub"`
 	// FiledByPrincipal is the whole filing principal (role, enterprise, province, subject),
 	// which scopes the Idempotency-Key.
-	FiledByPrincipal string     `bun:"filed_by_principal"`
-	IdempotencyKey   *string    `bun:"idempotency_key"`
-	AssigneeRole     string     `bun:"assignee_role"`
-	AssigneeSub      string     `bun:"assignee_sub"`
-	SLADueAt         *time.Time `bun:"sla_due_at"`
-	SLAPaused        bool       `bun:"sla_paused"`
-	SLABreached      bool       `bun:"sla_breached"`
+	FiledByPrincipal string  `bun:"filed_by_principal"`
+	IdempotencyKey   *string `bun:"idempotency_key"`
+	AssigneeRole     string  `bun:"assignee_role"`
+	AssigneeSub      string  `bun:"assignee_sub"`
+	// AssigneeEnterprise is the enterprise the case waits on, when it waits on one.
+	AssigneeEnterprise string     `bun:"assignee_enterprise"`
+	SLADueAt           *time.Time `bun:"sla_due_at"`
+	SLAPaused          bool       `bun:"sla_paused"`
+	SLABreached        bool       `bun:"sla_breached"`
 	// SLAClock names the clock SLADueAt belongs to: review, supplement or notice ("" for none).
 	SLAClock           string `bun:"sla_clock"`
 	ProvincialReviewer string `bun:"provincial_reviewer"`

@@ -239,3 +239,31 @@ func TestInvestigatorOfAnotherProvinceMayNotSubmitTheirColleaguesCancellation(t 
 	}
 	c.store.find(t, "refused_submit")
 }
+
+// TestReleaseRemindersGoToTheEnterpriseLeft: in release the case waits on the enterprise the
+// person leaves; its reminder is addressed to that enterprise alone, and so is the assignment.
+func TestReleaseRemindersGoToTheEnterpriseLeft(t *testing.T) {
+	c := newLifecycleEnv(t, domain.CaseChange, domain.ChangeEmployer, applicant, 2)
+	c.at(hour, applicant, domain.ActionSubmit, "")
+	c.at(4*day, entOld, domain.ActionRelease, "")
+	c.at(5*day, entA, domain.ActionConfirm, "")
+	c.at(6*day, provLN, domain.ActionApprove, "")
+	if out := c.run(); out.Status != domain.StatusApproved {
+		t.Fatalf("outcome %+v", out)
+	}
+	var reminders []steps.Notification
+	for _, n := range c.store.notifications {
+		if n.Kind == steps.KindSLAReminder && n.Role == domain.RoleEnterprise {
+			reminders = append(reminders, n)
+		}
+	}
+	if len(reminders) == 0 || reminders[0].EnterpriseUSCC != "E-OLD" {
+		t.Fatalf("release reminders %+v, want one addressed to E-OLD", reminders)
+	}
+	for _, r := range c.store.records {
+		want := map[domain.Stage]string{domain.StageRelease: "E-OLD", domain.StageEnterpriseConfirmation: "E-A"}[r.Projection.Stage]
+		if r.Projection.AssigneeEnterprise != want {
+			t.Fatalf("in %s the case waits on enterprise %q, want %q", r.Projection.Stage, r.Projection.AssigneeEnterprise, want)
+		}
+	}
+}

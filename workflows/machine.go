@@ -108,11 +108,12 @@ func (r *caseRun) projection() steps.Projection {
 		Stage:              st.Facts.Stage,
 		Status:             st.Facts.Status,
 		AssigneeRole:       r.waitsOn(st.Facts.Stage),
+		AssigneeEnterprise: r.waitingEnterprise(st.Facts.Stage),
 		ProvincialReviewer: st.Facts.ProvincialReviewer,
 		Extended:           st.Facts.Extended,
 	}
 	if st.Facts.Status != domain.StatusOpen {
-		p.AssigneeRole = ""
+		p.AssigneeRole, p.AssigneeEnterprise = "", ""
 		return p
 	}
 	deadline := func(clock string) {
@@ -375,6 +376,9 @@ func (r *caseRun) notify(kind string, role domain.Role, msg string) error {
 		Role:    role,
 		Message: msg,
 		At:      r.now(),
+	}
+	if role == domain.RoleEnterprise {
+		n.EnterpriseUSCC = r.waitingEnterprise(r.st.Facts.Stage)
 	}
 	return workflow.ExecuteActivity(r.activityCtx(30*time.Second), acts.Notify, n).Get(r.ctx, nil)
 }

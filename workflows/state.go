@@ -62,6 +62,21 @@ func (r *caseRun) waitsOn(stage domain.Stage) domain.Role {
 	return def.WaitsOn(stage, r.in.FiledBy)
 }
 
+// waitingEnterprise is the enterprise a stage waits on, if it waits on one: the named
+// enterprise, the enterprise a change of employer leaves, or the enterprise that filed.
+func (r *caseRun) waitingEnterprise(stage domain.Stage) string {
+	def, _ := domain.DefinitionOf(r.in.Type)
+	rule, _ := def.Stage(stage)
+	switch {
+	case rule.WaitsOn == domain.ActorNamedEnterprise,
+		rule.WaitsOn == domain.ActorFiler && r.in.FiledBy == domain.RoleEnterprise:
+		return r.st.Facts.EnterpriseUSCC
+	case rule.WaitsOn == domain.ActorPreviousEnterprise:
+		return r.st.Facts.PreviousEnterpriseUSCC
+	}
+	return ""
+}
+
 // ByType are the workflows of every case type, registered under the names their definitions
 // give (domain.CaseDefinition.Workflow).
 var ByType = map[domain.CaseType]func(workflow.Context, CaseInput) (Outcome, error){

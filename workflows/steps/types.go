@@ -31,7 +31,9 @@ type Projection struct {
 	Status       domain.Status `json:"status"`
 	AssigneeRole domain.Role   `json:"assignee_role,omitempty"`
 	AssigneeSub  string        `json:"assignee_sub,omitempty"`
-	DueAt        *time.Time    `json:"due_at,omitempty"`
+	// AssigneeEnterprise is the enterprise the case waits on, when it waits on one.
+	AssigneeEnterprise string     `json:"assignee_enterprise,omitempty"`
+	DueAt              *time.Time `json:"due_at,omitempty"`
 	// Clock names the clock DueAt belongs to: review, supplement or notice.
 	Clock              string `json:"clock,omitempty"`
 	Paused             bool   `json:"paused"`
@@ -114,9 +116,12 @@ type Notification struct {
 	Kind   string      `json:"kind"`
 	Role   domain.Role `json:"role"`
 	// Subject is a specific recipient when known (e.g. the filer); empty means everyone in Role.
-	Subject string    `json:"subject,omitempty"`
-	Message string    `json:"message"`
-	At      time.Time `json:"at"`
+	Subject string `json:"subject,omitempty"`
+	// EnterpriseUSCC, for role enterprise, is the one enterprise the notification is for (the
+	// one the case waits on); empty means every enterprise that sees the case.
+	EnterpriseUSCC string    `json:"enterprise_uscc,omitempty"`
+	Message        string    `json:"message"`
+	At             time.Time `json:"at"`
 }
 
 // ErrAlreadyRegistered is the application error type returned by IssueRegistration when the
