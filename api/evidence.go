@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"certflow/audit"
 	"certflow/domain"
 	"certflow/evidence"
 	"certflow/store"
@@ -107,6 +108,11 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 			invalid(c, []FieldError{{"presign", "must be true or false"}})
 			return
 		}
+	}
+	// Every download (or download link) is in the audit log before the file leaves.
+	if err := s.recordAudit(c, audit.ActionEvidenceDownloaded, "case/"+cs.ID+"/evidence/"+e.ID); err != nil {
+		s.internal(c, err)
+		return
 	}
 	if presign {
 		const ttl = 5 * time.Minute

@@ -82,5 +82,6 @@ func (s *Server) Router() *gin.Engine {
 	v1.GET("/imports/:id", s.getImport)
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
+	v1.GET("/audit", s.listAudit)
 	return r
 }

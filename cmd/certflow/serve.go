@@ -137,18 +137,10 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 
 // runMigrate applies the migrations.
 func runMigrate(ctx context.Context) error {
-	cfg, err := config.FromEnv()
+	s, err := openConfiguredStore()
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
-	sealer, err := pii.NewSealer(cfg.PIIKey)
-	if err != nil {
-		return err
-	}
-	s := store.Open(cfg.DatabaseURL, sealer)
 	defer s.Close()
 	applied, err := store.Migrate(ctx, s.DB)
 	if err != nil {
@@ -156,4 +148,20 @@ func runMigrate(ctx context.Context) error {
 	}
 	fmt.Printf("applied %d migration(s) %v\n", len(applied), applied)
 	return nil
+}
+
+// openConfiguredStore connects to the database the environment configures (DATABASE_URL).
+func openConfiguredStore() (*store.Store, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	sealer, err := pii.NewSealer(cfg.PIIKey)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(cfg.DatabaseURL, sealer), nil
 }
