@@ -31,6 +31,9 @@ type Server struct {
 	Now func() time.Time
 	// Changes wakes requests waiting for a case to change (nil: they poll).
 	Changes *store.CaseChanges
+	// EvidenceRetention is how long a committed evidence file stays write-once (compliance
+	// retention on its object version; DefaultEvidenceRetention when 0).
+	EvidenceRetention time.Duration
 }
 
 // Router builds the Gin engine with every route of the API.

@@ -73,7 +73,8 @@ func (d *deps) close() {
 // apiServer builds the API server of these connections.
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
-		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log}
+		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log,
+		EvidenceRetention: d.cfg.EvidenceRetention}
 }
 
 // runServe runs the API, the worker, or both until ctx ends.
