@@ -2,12 +2,16 @@ package itest
 
 import (
 	"context"
+	"fmt"
 	"net/url"
+	"sync"
 	"testing"
+	"time"
 
 	"certflow/api"
 	"certflow/audit"
 	"certflow/domain"
+	"certflow/store"
 )
 
 // caseEvidence files a case with its evidence and returns the case id and one evidence id.
@@ -76,6 +80,49 @@ func TestAuditRecordsDownloadsAndStaffViews(t *testing.T) {
 	w.ent.get("/api/v1/practitioners/"+w.pracID).expect(t, 200)
 	if rows := auditRows(t, entSub, audit.ActionPractitionerViewed); len(rows) != 0 {
 		t.Fatalf("an enterprise's view was audited: %v", rows)
+	}
+}
+
+// TestAuditChainsDoNotForkUnderConcurrentInserts writes audit rows and timeline events of one
+// case from many connections at once; every chain still verifies. It runs before the test that
+// breaks the audit chain on purpose (neither is parallel).
+func TestAuditChainsDoNotForkUnderConcurrentInserts(t *testing.T) {
+	ctx := context.Background()
+	w := newWorld(t)
+	caseID, _ := caseEvidence(t, w)
+	var wg sync.WaitGroup
+	errs := make(chan error, 80)
+	for i := range 40 {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			errs <- audit.New(sys.Store.DB).Record(ctx, audit.Event{Actor: "chain-test", Action: "test.concurrent",
+				Target: "case/" + caseID, Address: "127.0.0.1"})
+		}()
+		go func() {
+			defer wg.Done()
+			_, err := sys.Store.DB.NewInsert().Model(&store.CaseEvent{CaseID: caseID, Key: fmt.Sprintf("chain-test-%d", i),
+				ActorSub: "chain-test", Action: "comment", FromStage: "draft", ToStage: "draft", EvidenceIDs: []string{}, At: time.Now()}).Exec(ctx)
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := audit.Verify(ctx, sys.Store.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Breaks) != 0 {
+		t.Fatalf("chains broken by concurrent inserts: %+v", r.Breaks)
+	}
+	d := w.ent.get("/api/v1/cases/"+caseID).expect(t, 200).json(t)
+	if d["timeline_verified"] != true || len(d["events"].([]any)) < 41 {
+		t.Fatalf("timeline_verified = %v with %d events", d["timeline_verified"], len(d["events"].([]any)))
 	}
 }
 
