@@ -128,9 +128,11 @@ type caseDetail struct {
 	// NewName is the name a change of name asks for.
 	NewName string `json:"new_name,omitempty"`
 	// RequiredEvidence are the evidence kinds the case's submission must include.
-	RequiredEvidence []string          `json:"required_evidence"`
-	Evidence         []evidenceJSON    `json:"evidence"`
-	Events           []eventJSON       `json:"events"`
+	RequiredEvidence []string       `json:"required_evidence"`
+	Evidence         []evidenceJSON `json:"evidence"`
+	Events           []eventJSON    `json:"events"`
+	// TimelineVerified: the timeline's hash chain recomputes (nothing was changed in place).
+	TimelineVerified bool              `json:"timeline_verified"`
 	Registration     *registrationJSON `json:"registration,omitempty"`
 	AllowedActions   []domain.Action   `json:"allowed_actions"`
 }
@@ -164,6 +166,7 @@ func (s *Server) detail(ctx context.Context, p domain.Principal, c *store.Case) 
 		d.Events = append(d.Events, eventJSON{Actor: e.ActorSub, Role: e.ActorRole, Action: e.Action, FromStage: e.FromStage,
 			ToStage: e.ToStage, Comment: e.Comment, EvidenceIDs: e.EvidenceIDs, At: e.At.UTC()})
 	}
+	d.TimelineVerified = timelineVerified(v.Events)
 	if r := v.Registration; r != nil {
 		d.Registration = &registrationJSON{Number: r.Number, Level: r.Level, Specialty: r.Specialty,
 			ValidFrom: r.ValidFrom, ValidTo: r.ValidTo, Status: r.Status}

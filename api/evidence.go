@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"certflow/audit"
 	"certflow/domain"
 	"certflow/evidence"
 	"certflow/store"
@@ -59,7 +60,8 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 	}
 	kind, filename, up := form.kind, form.filename, form.stored
 	rec := &store.Evidence{ID: id, CaseID: cs.ID, Kind: kind, ObjectKey: key, SHA256: up.SHA256, Size: up.Size,
-		ContentType: up.ContentType, Filename: filename, UploadedBy: p.Subject, UploadedRole: string(p.Role)}
+		ContentType: up.ContentType, Filename: filename, UploadedBy: p.Subject, UploadedRole: string(p.Role),
+		VersionID: up.VersionID}
 	ev := &store.CaseEvent{CaseID: cs.ID, Key: "evidence-" + id, ActorSub: p.Subject, ActorRole: string(p.Role),
 		Action: "evidence_uploaded", FromStage: cs.Stage, ToStage: cs.Stage, Comment: kind,
 		EvidenceIDs: []string{id}, At: s.Now().UTC()}
@@ -68,6 +70,7 @@ func (s *Server) uploadEvidence(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
+	s.retainEvidence(c.Request.Context(), rec)
 	if cs.Stage == string(domain.StageDraft) {
 		// Work on a draft keeps it alive; a lost touch only risks an earlier abandonment notice.
 		err := temporalCall(c.Request.Context(), func(ctx context.Context) error {
@@ -107,6 +110,11 @@ func (s *Server) downloadEvidence(c *gin.Context) {
 			invalid(c, []FieldError{{"presign", "must be true or false"}})
 			return
 		}
+	}
+	// Every download (or download link) is in the audit log before the file leaves.
+	if err := s.recordAudit(c, audit.ActionEvidenceDownloaded, "case/"+cs.ID+"/evidence/"+e.ID); err != nil {
+		s.internal(c, err)
+		return
 	}
 	if presign {
 		const ttl = 5 * time.Minute

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"certflow/audit"
 	"certflow/domain"
 	"certflow/ident"
 	"certflow/store"
@@ -252,7 +253,18 @@ func (s *Server) getPractitioner(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
+	if staffView(principal(c)) {
+		if err := s.recordAudit(c, audit.ActionPractitionerViewed, "practitioner/"+prac.ID); err != nil {
+			s.internal(c, err)
+			return
+		}
+	}
 	c.JSON(http.StatusOK, view)
+}
+
+// staffView: a practitioner's record read by anyone but the person or an enterprise is audited.
+func staffView(p domain.Principal) bool {
+	return p.Role != domain.RoleApplicant && p.Role != domain.RoleEnterprise
 }
 
 // listPractitioners lists the practitioners in scope (an enterprise: its constructors),

@@ -31,6 +31,9 @@ type Server struct {
 	Now func() time.Time
 	// Changes wakes requests waiting for a case to change (nil: they poll).
 	Changes *store.CaseChanges
+	// EvidenceRetention is how long a committed evidence file stays write-once (compliance
+	// retention on its object version; DefaultEvidenceRetention when 0).
+	EvidenceRetention time.Duration
 }
 
 // Router builds the Gin engine with every route of the API.
@@ -82,5 +85,6 @@ func (s *Server) Router() *gin.Engine {
 	v1.GET("/imports/:id", s.getImport)
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
+	v1.GET("/audit", s.listAudit)
 	return r
 }

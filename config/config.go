@@ -35,6 +35,9 @@ type Config struct {
 	MaxUpload int64
 	// MaxImport is the size limit of a registry import file in bytes.
 	MaxImport int64
+	// EvidenceRetention is how long each evidence file stays write-once (compliance-mode
+	// retention); CERTFLOW_EVIDENCE_RETENTION, default 10 years.
+	EvidenceRetention time.Duration
 }
 
 // FromEnv reads the environment. Missing secrets are generated into DataDir/secrets so the
@@ -64,6 +67,9 @@ func FromEnv() (Config, error) {
 	}
 	if c.MaxImport, err = strconv.ParseInt(env("CERTFLOW_MAX_IMPORT_BYTES", strconv.Itoa(2<<30)), 10, 64); err != nil || c.MaxImport <= 0 {
 		return c, fmt.Errorf("CERTFLOW_MAX_IMPORT_BYTES must be a positive number of bytes")
+	}
+	if c.EvidenceRetention, err = Retention(env("CERTFLOW_EVIDENCE_RETENTION", "10y")); err != nil {
+		return c, fmt.Errorf("CERTFLOW_EVIDENCE_RETENTION: %w", err)
 	}
 	if c.JWTSecret, err = secret("CERTFLOW_JWT_SECRET", c.DataDir, "jwt.key"); err != nil {
 		return c, err

@@ -54,8 +54,11 @@ func Dial(endpoint, accessKey, secretKey string, useSSL bool, bucket string) (*S
 	return &Store{client: client, bucket: bucket}, nil
 }
 
-// New connects to MinIO at endpoint (host:port) and creates bucket if it is missing. The bucket
-// is left private: no anonymous access policy is set. An unreachable server fails with
+// New connects to MinIO at endpoint (host:port) and creates bucket if it is missing, with
+// object locking (so versioning) enabled and no default retention: evidence versions get their
+// retention one by one (Retain), import files none. An existing bucket without object locking
+// fails with ErrBucketNotLocked (locking can only be enabled when a bucket is created). The
+// bucket is left private: no anonymous access policy is set. An unreachable server fails with
 // ErrUnavailable.
 func New(ctx context.Context, endpoint, accessKey, secretKey string, useSSL bool, bucket string) (*Store, error) {
 	s, err := Dial(endpoint, accessKey, secretKey, useSSL, bucket)
@@ -68,7 +71,7 @@ func New(ctx context.Context, endpoint, accessKey, secretKey string, useSSL bool
 	}
 	if !exists {
 		actx, cancel := context.WithTimeout(ctx, answerTimeout)
-		err := s.client.MakeBucket(actx, bucket, minio.MakeBucketOptions{})
+		err := s.client.MakeBucket(actx, bucket, minio.MakeBucketOptions{ObjectLocking: true})
 		cancel()
 		if err != nil {
 			// Another instance may have created it meanwhile.
@@ -76,6 +79,9 @@ func New(ctx context.Context, endpoint, accessKey, secretKey string, useSSL bool
 				return nil, fmt.Errorf("evidence: create bucket %q: %w", bucket, storageErr(ctx, err))
 			}
 		}
+	}
+	if err := s.checkLocked(ctx); err != nil {
+		return nil, err
 	}
 	return s, nil
 }

@@ -48,6 +48,7 @@ type Upload struct {
 	SHA256      string // lower-case hex SHA-256 of the content
 	ContentType string // sniffed type: application/pdf, image/jpeg or image/png
 	Size        int64  // bytes stored
+	VersionID   string // the object version written (Retain locks it)
 }
 
 // streamThreads is how many parts of one upload are sent at once.
@@ -149,7 +150,7 @@ func (s *Store) put(ctx context.Context, key string, r io.Reader, limit int64, c
 
 	// The hash lives in the evidence record in PostgreSQL, the source of truth; storing it as
 	// object metadata would need a server-side copy of the whole object after the upload.
-	return Upload{Key: key, SHA256: sum, ContentType: ctype, Size: body.n}, nil
+	return Upload{Key: key, SHA256: sum, ContentType: ctype, Size: body.n, VersionID: info.VersionID}, nil
 }
 
 // wholeLimit is the largest body stored in one request with its size; larger ones stream in
@@ -179,7 +180,8 @@ func (s *Store) putWhole(ctx context.Context, key string, head []byte, body *gua
 	if info.Size != int64(len(head)) {
 		return fail(fmt.Errorf("stored %d bytes of %d", info.Size, len(head)))
 	}
-	return Upload{Key: key, SHA256: hex.EncodeToString(body.hash.Sum(nil)), ContentType: ctype, Size: body.n}, nil
+	return Upload{Key: key, SHA256: hex.EncodeToString(body.hash.Sum(nil)), ContentType: ctype, Size: body.n,
+		VersionID: info.VersionID}, nil
 }
 
 // cleanup removes what a failed Put may have left: any incomplete multipart upload under key
@@ -195,19 +197,9 @@ func (s *Store) cleanup(ctx context.Context, key, uploadID string) {
 		return // not found, or unreachable: nothing we can safely remove
 	}
 	if info.Metadata.Get("X-Amz-Meta-"+metaUpload) == uploadID {
-		_ = s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
+		// The version itself, so no noncurrent version stays behind a delete marker.
+		_ = s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{VersionID: info.VersionID})
 	}
-}
-
-// Remove deletes the object key. Removing a missing object is not an error. An unreachable
-// or failing MinIO yields ErrUnavailable, within answerTimeout when it does not answer.
-func (s *Store) Remove(ctx context.Context, key string) error {
-	actx, cancel := context.WithTimeout(ctx, answerTimeout)
-	defer cancel()
-	if err := s.client.RemoveObject(actx, s.bucket, key, minio.RemoveObjectOptions{}); err != nil {
-		return fmt.Errorf("evidence: remove %q: %w", key, storageErr(ctx, err))
-	}
-	return nil
 }
 
 // Open returns a streaming reader of the object key and its size. The caller must close the
@@ -316,11 +308,11 @@ func contentDisposition(filename string) string {
 	return "attachment"
 }
 
-// Count returns how many objects are stored under a key prefix (used by tests to prove that a
-// refused upload left nothing behind, and by operators).
+// Count returns how many object versions (delete markers included) are stored under a key
+// prefix (used by tests to prove that a refused upload left nothing behind, and by operators).
 func (s *Store) Count(ctx context.Context, prefix string) (int, error) {
 	n := 0
-	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true}) {
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: prefix, Recursive: true, WithVersions: true}) {
 		if obj.Err != nil {
 			return 0, fmt.Errorf("evidence: count %q: %w", prefix, storageErr(ctx, obj.Err))
 		}

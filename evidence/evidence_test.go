@@ -267,7 +267,10 @@ func TestRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("put: %v", err)
 			}
-			want := Upload{Key: key, SHA256: hexSHA(c.data), ContentType: c.ctype, Size: int64(len(c.data))}
+			if up.VersionID == "" {
+				t.Error("put returned no version id (the bucket keeps versions)")
+			}
+			want := Upload{Key: key, SHA256: hexSHA(c.data), ContentType: c.ctype, Size: int64(len(c.data)), VersionID: up.VersionID}
 			if up != want {
 				t.Errorf("put = %+v, want %+v", up, want)
 			}

@@ -246,8 +246,8 @@ func joinKeys(m map[string]bool) string {
 }
 
 // rowCounter counts the rows of every table of the public schema in one statement. The tables
-// are found at run time, so tables added later are covered; security-event and rate-limit
-// tables and bun's migration tables are left out. In tables with a case_id column, rows of the
+// are found at run time, so tables added later are covered; security-event, audit-log and
+// rate-limit tables and bun's migration tables are left out (a successful read is audited). In tables with a case_id column, rows of the
 // cases other tests left running (those that existed when the counter was made, except the
 // suite's own) are not counted: their workflows write in the background (reminders,
 // deadlines), which no request of the suite caused.
@@ -278,7 +278,7 @@ func newRowCounter(ctx context.Context, db *bun.DB, ownCase string) (*rowCounter
 	rc := &rowCounter{}
 	var parts []string
 	for _, name := range names {
-		if strings.Contains(name, "security_event") || strings.Contains(name, "rate_limit") ||
+		if strings.Contains(name, "security_event") || strings.Contains(name, "rate_limit") || name == "audit_log" ||
 			strings.HasPrefix(name, "bun_migration") {
 			continue
 		}

@@ -41,7 +41,8 @@ SELECT coalesce(p.name, '') AS practitioner_name, p.id_number_enc, e.name AS ent
      FROM evidence v WHERE v.case_id = c.id) AS evidence,
   (SELECT coalesce(json_agg(json_build_object('id', x.id, 'case_id', x.case_id, 'key', x.key,
       'actor_sub', x.actor_sub, 'actor_role', x.actor_role, 'action', x.action, 'from_stage', x.from_stage,
-      'to_stage', x.to_stage, 'comment', x.comment, 'evidence_ids', x.evidence_ids, 'at', x.at) ORDER BY x.id), '[]')
+      'to_stage', x.to_stage, 'comment', x.comment, 'evidence_ids', x.evidence_ids, 'at', x.at,
+      'prev_hash', x.prev_hash, 'hash', x.hash) ORDER BY x.id), '[]')
      FROM case_events x WHERE x.case_id = c.id) AS events,
   (SELECT json_build_object('number', r.number, 'level', r.level, 'specialty', r.specialty,
       'valid_from', to_char(r.valid_from, 'YYYY-MM-DD'), 'valid_to', to_char(r.valid_to, 'YYYY-MM-DD'),

@@ -120,6 +120,9 @@ type CaseEvent struct {
 	Comment       string    `bun:"comment" json:"comment"`
 	EvidenceIDs   []string  `bun:"evidence_ids,array" json:"evidence_ids"`
 	At            time.Time `bun:"at" json:"at"`
+	// PrevHash and Hash chain the case's timeline; PostgreSQL computes them on insert.
+	PrevHash string `bun:"prev_hash,scanonly" json:"prev_hash"`
+	Hash     string `bun:"hash,scanonly" json:"hash"`
 }
 
 // Evidence is the metadata of one uploaded file; the bytes live in MinIO under ObjectKey.
@@ -136,6 +139,9 @@ type Evidence struct {
 	UploadedBy    string    `bun:"uploaded_by" json:"uploaded_by"`
 	UploadedRole  string    `bun:"uploaded_role" json:"uploaded_role"`
 	CreatedAt     time.Time `bun:"created_at,nullzero,default:now()" json:"created_at"`
+	// VersionID is the object version under retention ("" until it is locked, or when the
+	// bucket keeps no versions).
+	VersionID string `bun:"version_id" json:"-"`
 }
 
 // Registration is an issued 注册建造师 registration.

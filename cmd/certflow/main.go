@@ -19,6 +19,8 @@ commands:
   api       run only the HTTP API
   worker    run only the Temporal worker
   migrate   apply database migrations
+  audit     certflow audit verify: recompute the hash chains of the audit log and of every
+            case timeline; fails naming the first broken row
   token     print a signed bearer token (certflow token --role R --sub S ...)
   import    import a registry CSV file through the running API (certflow import KIND FILE;
             an admin token in CERTFLOW_TOKEN) and show its progress
@@ -45,6 +47,8 @@ func main() {
 		err = runServe(ctx, false, true)
 	case "migrate":
 		err = runMigrate(ctx)
+	case "audit":
+		err = runAudit(ctx, os.Args[2:])
 	case "token":
 		err = runToken(os.Args[2:])
 	case "dev":

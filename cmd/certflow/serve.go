@@ -73,7 +73,8 @@ func (d *deps) close() {
 // apiServer builds the API server of these connections.
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
-		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log}
+		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log,
+		EvidenceRetention: d.cfg.EvidenceRetention}
 }
 
 // runServe runs the API, the worker, or both until ctx ends.
@@ -137,18 +138,10 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 
 // runMigrate applies the migrations.
 func runMigrate(ctx context.Context) error {
-	cfg, err := config.FromEnv()
+	s, err := openConfiguredStore()
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
-	sealer, err := pii.NewSealer(cfg.PIIKey)
-	if err != nil {
-		return err
-	}
-	s := store.Open(cfg.DatabaseURL, sealer)
 	defer s.Close()
 	applied, err := store.Migrate(ctx, s.DB)
 	if err != nil {
@@ -156,4 +149,20 @@ func runMigrate(ctx context.Context) error {
 	}
 	fmt.Printf("applied %d migration(s) %v\n", len(applied), applied)
 	return nil
+}
+
+// openConfiguredStore connects to the database the environment configures (DATABASE_URL).
+func openConfiguredStore() (*store.Store, error) {
+	cfg, err := config.FromEnv()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	sealer, err := pii.NewSealer(cfg.PIIKey)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(cfg.DatabaseURL, sealer), nil
 }

@@ -1,0 +1,13 @@
+ALTER TABLE evidence DROP COLUMN IF EXISTS version_id;
+DROP TRIGGER IF EXISTS case_events_chain ON case_events;
+DROP FUNCTION IF EXISTS case_events_chain();
+DROP FUNCTION IF EXISTS case_event_content(case_events);
+DROP INDEX IF EXISTS case_events_chain;
+ALTER TABLE case_events DROP COLUMN IF EXISTS prev_hash, DROP COLUMN IF EXISTS hash;
+DROP FUNCTION IF EXISTS audit_log_content(audit_log);
+DROP TABLE IF EXISTS audit_log;
+DROP FUNCTION IF EXISTS audit_log_chain();
+DROP FUNCTION IF EXISTS audit_log_append_only();
+DROP FUNCTION IF EXISTS chain_hash(text, text);
+DROP FUNCTION IF EXISTS chain_time(timestamptz);
+DROP FUNCTION IF EXISTS chain_field(text);
