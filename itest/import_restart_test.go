@@ -69,7 +69,7 @@ func TestImportSurvivesWorkerRestart(t *testing.T) {
 		} else {
 			numbers = append(numbers, num)
 		}
-		fmt.Fprintf(&b, "%s,%s,周%d,1,建筑工程,%s,%s,2026-12-31,active\n", num, id, i, w.uscc, from)
+		fmt.Fprintf(&b, "%s,%s,周%d,1,建筑工程,%s,%s,%s,active\n", num, id, i, w.uscc, from, farValidTo())
 	}
 	id := w.admin.importFile("registrations", "big.csv", []byte(b.String())).expect(t, http.StatusAccepted).json(t)["id"].(string)
 
