@@ -31,6 +31,8 @@ type Server struct {
 	Now func() time.Time
 	// Changes wakes requests waiting for a case to change (nil: they poll).
 	Changes *store.CaseChanges
+	// Auditor records security events (NoAuditor when nil).
+	Auditor Auditor
 }
 
 // Router builds the Gin engine with every route of the API.
@@ -40,6 +42,9 @@ func (s *Server) Router() *gin.Engine {
 	}
 	if s.Log == nil {
 		s.Log = slog.Default()
+	}
+	if s.Auditor == nil {
+		s.Auditor = NoAuditor{}
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
@@ -59,6 +64,7 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/api/v1/public/registrations", s.publicRegistrations)
 	r.GET("/api/v1/public/notices", s.publicNotices)
 	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)
+	r.POST("/api/v1/auth/activate", s.activate)
 
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/enterprises", s.createEnterprise)
@@ -82,5 +88,9 @@ func (s *Server) Router() *gin.Engine {
 	v1.GET("/imports/:id", s.getImport)
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
+	v1.POST("/users", s.createUser)
+	v1.GET("/users", s.listUsers)
+	v1.PATCH("/users/:id", s.updateUser)
+	v1.POST("/users/:id/reset", s.resetUser)
 	return r
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `certflow — construction-qualification case management
@@ -20,6 +21,7 @@ commands:
   worker    run only the Temporal worker
   migrate   apply database migrations
   token     print a signed bearer token (certflow token --role R --sub S ...)
+  totp      print the current sign-in code of a TOTP secret (certflow totp SECRET)
   import    import a registry CSV file through the running API (certflow import KIND FILE;
             an admin token in CERTFLOW_TOKEN) and show its progress
   dev       start the local stack (PostgreSQL, MinIO, Temporal) under CERTFLOW_DATA_DIR,
@@ -47,6 +49,8 @@ func main() {
 		err = runMigrate(ctx)
 	case "token":
 		err = runToken(os.Args[2:])
+	case "totp":
+		err = runTOTP(os.Args[2:], time.Now(), os.Stdout)
 	case "dev":
 		err = runDev(ctx)
 	case "import":
