@@ -598,6 +598,8 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 			activationJSON{User: newUser, ActivationCode: "ABCDE-FGHJK-MNPQR-STVWX", ActivationExpiresAt: due}, nil},
 		{"user list", "GET", "/api/v1/users?role=applicant", 200, jsonHeader(), gin.H{"items": []userJSON{activeUser, newUser}, "next_cursor": ""}, nil},
 		{"activated", "POST", "/api/v1/auth/activate", 204, http.Header{}, nil, []byte{}},
+		{"jwks", "GET", "/.well-known/jwks.json", 200, jsonHeader("Cache-Control", "public, max-age=60"), gin.H{"keys": []JWK{
+			{KTY: "OKP", CRV: "Ed25519", X: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", KID: "9f86d081884c7d65", Alg: "EdDSA", Use: "sig"}}}, nil},
 		{"invalid input", "POST", "/api/v1/practitioners", 422, http.Header{"Content-Type": {"application/problem+json"}},
 			Problem{Type: "https://certflow.example/problems/invalid_input", Title: "Unprocessable Entity", Status: 422,
 				Code: "invalid_input", Detail: "name: is required", Errors: []FieldError{{"name", "is required"}}}, nil},

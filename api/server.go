@@ -33,7 +33,14 @@ type Server struct {
 	Changes *store.CaseChanges
 	// Auditor records security events (NoAuditor when nil).
 	Auditor Auditor
+	// Keys sign and verify people's EdDSA access tokens (nil: only HS256 tokens are accepted).
+	Keys *KeyRing
+	// AccessTokenTTL is the lifetime of an access token (DefaultAccessTokenTTL when 0).
+	AccessTokenTTL time.Duration
 }
+
+// DefaultAccessTokenTTL is the lifetime of an access token.
+const DefaultAccessTokenTTL = 15 * time.Minute
 
 // Router builds the Gin engine with every route of the API.
 func (s *Server) Router() *gin.Engine {
@@ -61,6 +68,7 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", metricsHandler())
 	r.GET("/api/v1/openapi.yaml", s.openapi)
+	r.GET("/.well-known/jwks.json", s.jwks)
 	r.GET("/api/v1/public/registrations", s.publicRegistrations)
 	r.GET("/api/v1/public/notices", s.publicNotices)
 	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)

@@ -35,6 +35,8 @@ type Config struct {
 	MaxUpload int64
 	// MaxImport is the size limit of a registry import file in bytes.
 	MaxImport int64
+	// AccessTokenTTL is the lifetime of people's access tokens.
+	AccessTokenTTL time.Duration
 }
 
 // FromEnv reads the environment. Missing secrets are generated into DataDir/secrets so the
@@ -64,6 +66,9 @@ func FromEnv() (Config, error) {
 	}
 	if c.MaxImport, err = strconv.ParseInt(env("CERTFLOW_MAX_IMPORT_BYTES", strconv.Itoa(2<<30)), 10, 64); err != nil || c.MaxImport <= 0 {
 		return c, fmt.Errorf("CERTFLOW_MAX_IMPORT_BYTES must be a positive number of bytes")
+	}
+	if c.AccessTokenTTL, err = time.ParseDuration(env("CERTFLOW_ACCESS_TOKEN_TTL", "15m")); err != nil || c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		return c, fmt.Errorf("CERTFLOW_ACCESS_TOKEN_TTL must be a duration from 1m to 24h, e.g. 15m; got %q", os.Getenv("CERTFLOW_ACCESS_TOKEN_TTL"))
 	}
 	if c.JWTSecret, err = secret("CERTFLOW_JWT_SECRET", c.DataDir, "jwt.key"); err != nil {
 		return c, err

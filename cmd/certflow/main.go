@@ -21,6 +21,7 @@ commands:
   worker    run only the Temporal worker
   migrate   apply database migrations
   token     print a signed bearer token (certflow token --role R --sub S ...)
+  keys      manage the keys that sign access tokens (certflow keys rotate [--grace 20m])
   totp      print the current sign-in code of a TOTP secret (certflow totp SECRET)
   import    import a registry CSV file through the running API (certflow import KIND FILE;
             an admin token in CERTFLOW_TOKEN) and show its progress
@@ -49,6 +50,8 @@ func main() {
 		err = runMigrate(ctx)
 	case "token":
 		err = runToken(os.Args[2:])
+	case "keys":
+		err = runKeys(ctx, os.Args[2:])
 	case "totp":
 		err = runTOTP(os.Args[2:], time.Now(), os.Stdout)
 	case "dev":

@@ -73,7 +73,8 @@ func (d *deps) close() {
 // apiServer builds the API server of these connections.
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
-		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log}
+		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log,
+		Keys: &api.KeyRing{Store: d.store}, AccessTokenTTL: d.cfg.AccessTokenTTL}
 }
 
 // runServe runs the API, the worker, or both until ctx ends.
@@ -106,6 +107,9 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 	}
 	if withAPI {
 		a := d.apiServer()
+		if err := a.Keys.Ensure(ctx); err != nil {
+			return fmt.Errorf("signing keys: %w", err)
+		}
 		changes, err := d.store.WatchCaseChanges(ctx)
 		if err != nil {
 			return fmt.Errorf("listening for case changes: %w", err)
@@ -141,14 +145,10 @@ func runMigrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if cfg.DatabaseURL == "" {
-		return errors.New("DATABASE_URL is not set")
-	}
-	sealer, err := pii.NewSealer(cfg.PIIKey)
+	s, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
-	s := store.Open(cfg.DatabaseURL, sealer)
 	defer s.Close()
 	applied, err := store.Migrate(ctx, s.DB)
 	if err != nil {
@@ -156,4 +156,16 @@ func runMigrate(ctx context.Context) error {
 	}
 	fmt.Printf("applied %d migration(s) %v\n", len(applied), applied)
 	return nil
+}
+
+// openStore connects to the configured database (for the subcommands that need only it).
+func openStore(cfg config.Config) (*store.Store, error) {
+	if cfg.DatabaseURL == "" {
+		return nil, errors.New("DATABASE_URL is not set")
+	}
+	sealer, err := pii.NewSealer(cfg.PIIKey)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(cfg.DatabaseURL, sealer), nil
 }

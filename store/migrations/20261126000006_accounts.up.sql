@@ -23,3 +23,14 @@ CREATE UNIQUE INDEX users_username ON users (lower(username));
 -- One account per resident ID: a practitioner has at most one account.
 CREATE UNIQUE INDEX users_practitioner ON users (practitioner_id) WHERE practitioner_id IS NOT NULL;
 CREATE INDEX users_created ON users (created_at DESC, id DESC);
+
+-- Keys that sign access tokens (Ed25519). The private key is sealed with the PII key. The newest
+-- key signs; every key verifies until its retire_at, which a rotation sets on the older keys a
+-- grace period ahead, so tokens they signed keep working until they expire.
+CREATE TABLE signing_keys (
+    kid             text PRIMARY KEY,
+    public_key      bytea NOT NULL,
+    private_key_enc bytea NOT NULL,
+    created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
+    retire_at       timestamptz
+);
