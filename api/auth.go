@@ -17,6 +17,7 @@ import (
 const (
 	principalKey         = "certflow.principal"
 	practitionerClaimKey = "certflow.practitioner_claim"
+	sessionKey           = "certflow.session"
 )
 
 // authenticate verifies the bearer token and stores the principal on the request. An
@@ -57,6 +58,7 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(principalKey, p)
 	c.Set(practitionerClaimKey, claims.Practitioner)
+	c.Set(sessionKey, claims.Session)
 	c.Next()
 }
 

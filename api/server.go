@@ -73,6 +73,9 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/api/v1/public/notices", s.publicNotices)
 	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)
 	r.POST("/api/v1/auth/activate", s.activate)
+	r.POST("/api/v1/auth/login", s.login)
+	r.POST("/api/v1/auth/mfa", s.mfa)
+	r.POST("/api/v1/auth/refresh", s.refresh)
 
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/enterprises", s.createEnterprise)
@@ -96,6 +99,7 @@ func (s *Server) Router() *gin.Engine {
 	v1.GET("/imports/:id", s.getImport)
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
+	v1.POST("/auth/logout", s.logout)
 	v1.POST("/users", s.createUser)
 	v1.GET("/users", s.listUsers)
 	v1.PATCH("/users/:id", s.updateUser)

@@ -24,6 +24,8 @@ type Claims struct {
 	Practitioner string `json:"practitioner,omitempty"`
 	// Province is the province code of a provincial reviewer or investigator.
 	Province string `json:"province,omitempty"`
+	// Session is the sign-in session of a person's access token (none in certflow token's).
+	Session string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 

@@ -249,6 +249,15 @@ var bodyFixtures = map[string]func(h *hostile, b *base, role string, c fixtureCa
 		b.json = map[string]any{"username": "hostile-nobody", "activation_code": "ABCDE-FGHJK-MNPQR-STVWX",
 			"password": "correct horse battery"}
 	},
+	"LoginRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"username": "hostile-nobody", "password": "correct horse battery"}
+	},
+	"MFARequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"mfa_token": "bm90LWEtc2lnbi1pbg", "code": "123456"}
+	},
+	"RefreshRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"refresh_token": "bm90LWEtcmVmcmVzaC10b2tlbg"}
+	},
 	"EvidenceUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = []formPart{{name: "kind", value: "id_card"},
 			{name: "file", file: true, filename: "id.png", content: h.png}}
@@ -263,6 +272,12 @@ var refusedBaselines = map[string]string{
 		"successfully by TestPublicNoticesAndObjectionsByNumber and the objection path tests",
 	"POST /api/v1/auth/activate": "an activation code works once, and the suite sends every body many times; " +
 		"the baseline names no account, and activation is driven successfully by TestAccountsAreCreatedByAdminsAndActivatedOnce",
+	"POST /api/v1/auth/login": "a sign-in names an account by its password, which the suite's baseline does not have; " +
+		"sign-in is driven successfully by TestSignInWithTOTPRefreshAndLogout",
+	"POST /api/v1/auth/mfa": "an mfa_token completes one sign-in and a TOTP code is accepted once, and the suite sends " +
+		"every body many times; driven successfully by TestSignInWithTOTPRefreshAndLogout",
+	"POST /api/v1/auth/refresh": "a refresh token works once (a second use ends its session), and the suite sends every " +
+		"body many times; driven successfully by TestSignInWithTOTPRefreshAndLogout",
 }
 
 // needsFreshCase: a decision changes its case (the baseline withdraws it), so every request of

@@ -37,6 +37,7 @@ type User struct {
 	ActivationHash      *string    `bun:"activation_hash"`
 	ActivationExpiresAt *time.Time `bun:"activation_expires_at"`
 	ActivatedAt         *time.Time `bun:"activated_at"`
+	TOTPSecretEnc       []byte     `bun:"totp_secret_enc"`
 	CreatedBy           string     `bun:"created_by"`
 	CreatedAt           time.Time  `bun:"created_at,nullzero,default:now()"`
 	UpdatedAt           time.Time  `bun:"updated_at,nullzero,default:now()"`

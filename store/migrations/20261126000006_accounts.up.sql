@@ -15,6 +15,7 @@ CREATE TABLE users (
     activation_hash       text,
     activation_expires_at timestamptz,
     activated_at          timestamptz,
+    totp_secret_enc       bytea,
     created_by            text NOT NULL,
     created_at            timestamptz NOT NULL DEFAULT now(),
     updated_at            timestamptz NOT NULL DEFAULT now()
@@ -34,3 +35,45 @@ CREATE TABLE signing_keys (
     created_at      timestamptz NOT NULL DEFAULT clock_timestamp(),
     retire_at       timestamptz
 );
+
+-- A sign-in between the password and the second factor: its token (stored hashed) lives 5
+-- minutes, completes one sign-in, and dies after 5 wrong codes. enrol_secret_enc is the TOTP
+-- secret offered at a first sign-in, which the first right code makes the account's.
+CREATE TABLE login_challenges (
+    id               uuid PRIMARY KEY,
+    user_id          uuid NOT NULL REFERENCES users (id),
+    token_hash       text NOT NULL UNIQUE,
+    enrol_secret_enc bytea,
+    failures         int NOT NULL DEFAULT 0,
+    expires_at       timestamptz NOT NULL,
+    used_at          timestamptz,
+    created_at       timestamptz NOT NULL DEFAULT now()
+);
+
+-- TOTP replay memory: each 30-second step of an account's codes is accepted once.
+CREATE TABLE totp_used_steps (
+    user_id uuid NOT NULL REFERENCES users (id),
+    step    bigint NOT NULL,
+    used_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (user_id, step)
+);
+
+-- Sessions and their single-use refresh tokens (stored hashed); using a spent refresh token
+-- ends the session.
+CREATE TABLE sessions (
+    id           uuid PRIMARY KEY,
+    user_id      uuid NOT NULL REFERENCES users (id),
+    address      text NOT NULL DEFAULT '',
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    last_used_at timestamptz NOT NULL DEFAULT now(),
+    ended_at     timestamptz,
+    end_reason   text NOT NULL DEFAULT ''
+);
+CREATE INDEX sessions_user ON sessions (user_id, created_at DESC);
+CREATE TABLE refresh_tokens (
+    token_hash text PRIMARY KEY,
+    session_id uuid NOT NULL REFERENCES sessions (id),
+    created_at timestamptz NOT NULL DEFAULT now(),
+    used_at    timestamptz
+);
+CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
