@@ -606,6 +606,10 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		{"signed in", "POST", "/api/v1/auth/mfa", 200, jsonHeader("Cache-Control", "no-store"),
 			tokensJSON{AccessToken: "a.b.c", RefreshToken: "r", TokenType: "Bearer", ExpiresIn: 900}, nil},
 		{"logged out", "POST", "/api/v1/auth/logout", 204, http.Header{}, nil, []byte{}},
+		{"sessions", "GET", "/api/v1/auth/sessions", 200, jsonHeader(), gin.H{"items": []sessionJSON{
+			toSessionJSON(&store.Session{ID: caseID, Address: "10.0.0.7", CreatedAt: now, LastUsedAt: now}, caseID),
+			toSessionJSON(&store.Session{ID: decided, Address: "10.0.0.8", CreatedAt: now, LastUsedAt: now, EndedAt: &due, EndReason: "logout"}, caseID)}}, nil},
+		{"sessions ended", "DELETE", "/api/v1/users/" + decided + "/sessions", 204, http.Header{}, nil, []byte{}},
 		{"jwks", "GET", "/.well-known/jwks.json", 200, jsonHeader("Cache-Control", "public, max-age=60"), gin.H{"keys": []JWK{
 			{KTY: "OKP", CRV: "Ed25519", X: "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo", KID: "9f86d081884c7d65", Alg: "EdDSA", Use: "sig"}}}, nil},
 		{"invalid input", "POST", "/api/v1/practitioners", 422, http.Header{"Content-Type": {"application/problem+json"}},

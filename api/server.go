@@ -100,9 +100,11 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
 	v1.POST("/auth/logout", s.logout)
+	v1.GET("/auth/sessions", s.listSessions)
 	v1.POST("/users", s.createUser)
 	v1.GET("/users", s.listUsers)
 	v1.PATCH("/users/:id", s.updateUser)
 	v1.POST("/users/:id/reset", s.resetUser)
+	v1.DELETE("/users/:id/sessions", s.endUserSessions)
 	return r
 }

@@ -331,6 +331,12 @@ func (s *Server) updateUser(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
+	if u.Status != store.UserActive && before.Status == store.UserActive {
+		if _, err := s.Store.EndUserSessions(ctx, u.ID, "user_"+u.Status); err != nil {
+			s.internal(c, err)
+			return
+		}
+	}
 	s.audit(c, SecurityEvent{Action: "user_changed", Target: u.ID, Outcome: "success", Detail: "status " + u.Status})
 	if roleChanged {
 		s.audit(c, SecurityEvent{Action: "role_granted", Target: u.ID, Outcome: "success", Detail: before.Role + " → " + u.Role})

@@ -123,3 +123,48 @@ func TestDisabledUserLosesRefresh(t *testing.T) {
 	w.admin.patchJSON("/api/v1/users/"+id, map[string]any{"status": "active"}).expect(t, 200)
 	anon.postJSON("/api/v1/auth/refresh", map[string]any{"refresh_token": tok["refresh_token"]}).problem(t, 401, "invalid_refresh_token")
 }
+
+// signIn signs an activated account in (enrolling at the first sign-in) with the code of at and
+// returns the tokens and the TOTP secret.
+func signIn(t *testing.T, name, password, secret string, at time.Time) (map[string]any, string) {
+	t.Helper()
+	anon := caller{t: t}
+	m := anon.postJSON("/api/v1/auth/login", map[string]any{"username": name, "password": password}).expect(t, 200).json(t)
+	if e, ok := m["enrollment"].(map[string]any); ok {
+		secret = e["secret"].(string)
+	}
+	tok := anon.postJSON("/api/v1/auth/mfa", map[string]any{"mfa_token": m["mfa_token"], "code": totpAt(t, secret, at)}).expect(t, 200).json(t)
+	return tok, secret
+}
+
+func TestSessionsAreListedAndEndedByAdmins(t *testing.T) {
+	w := newWorld(t)
+	anon := caller{t: t}
+	name, password := activatedUser(t, w, map[string]any{"username": newUsername("sup"), "display_name": "监督员", "role": "supervisor"})
+	now := time.Now()
+	first, secret := signIn(t, name, password, "", now)
+	second, _ := signIn(t, name, password, secret, now.Add(30*time.Second))
+	me := caller{t: t, token: second["access_token"].(string)}
+	items := me.get("/api/v1/auth/sessions").expect(t, 200).json(t)["items"].([]any)
+	if len(items) != 2 || items[0].(map[string]any)["current"] != true || items[1].(map[string]any)["current"] != false {
+		t.Fatalf("sessions: %v", items)
+	}
+	if got := w.admin.get("/api/v1/auth/sessions").expect(t, 200).json(t)["items"].([]any); len(got) != 0 {
+		t.Fatalf("a certflow token lists sessions: %v", got)
+	}
+	var id string
+	if err := sys.Store.DB.NewRaw("SELECT id::text FROM users WHERE username = ?", name).Scan(context.Background(), &id); err != nil {
+		t.Fatal(err)
+	}
+	me.send("DELETE", "/api/v1/users/"+id+"/sessions", "", nil).problem(t, 403, "forbidden")
+	w.admin.send("DELETE", "/api/v1/users/"+id+"/sessions", "", nil).expect(t, 204)
+	w.admin.send("DELETE", "/api/v1/users/00000000-0000-4000-8000-000000000000/sessions", "", nil).problem(t, 404, "not_found")
+	for _, tok := range []map[string]any{first, second} {
+		anon.postJSON("/api/v1/auth/refresh", map[string]any{"refresh_token": tok["refresh_token"]}).problem(t, 401, "invalid_refresh_token")
+	}
+	for _, it := range me.get("/api/v1/auth/sessions").expect(t, 200).json(t)["items"].([]any) {
+		if it := it.(map[string]any); it["end_reason"] != "ended_by_admin" || it["ended_at"] == nil {
+			t.Fatalf("session not ended by the admin: %v", it)
+		}
+	}
+}

@@ -185,3 +185,25 @@ func (s *Store) EndSession(ctx context.Context, userID, sessionID, reason string
 		Where("id = ?", sessionID).Where("user_id = ?", userID).Where("ended_at IS NULL").Exec(ctx)
 	return err
 }
+
+// UserSessions lists a user's last 100 sessions, newest first.
+func (s *Store) UserSessions(ctx context.Context, userID string) ([]Session, error) {
+	out := []Session{}
+	if _, err := uuid.Parse(userID); err != nil {
+		return out, nil
+	}
+	err := s.DB.NewSelect().Model(&out).Where("user_id = ?", userID).
+		OrderExpr("created_at DESC, id DESC").Limit(100).Scan(ctx)
+	return out, err
+}
+
+// EndUserSessions ends every open session of a user and reports how many.
+func (s *Store) EndUserSessions(ctx context.Context, userID, reason string) (int, error) {
+	res, err := s.DB.NewUpdate().Model((*Session)(nil)).Set("ended_at = now(), end_reason = ?", reason).
+		Where("user_id = ?", userID).Where("ended_at IS NULL").Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
+}
