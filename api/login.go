@@ -72,6 +72,9 @@ func (s *Server) login(c *gin.Context) {
 	if !bindJSON(c, &req) {
 		return
 	}
+	if !s.checkLockout(c, req.Username) {
+		return
+	}
 	ctx := c.Request.Context()
 	u, err := s.Store.UserByUsername(ctx, req.Username)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
@@ -85,7 +88,9 @@ func (s *Server) login(c *gin.Context) {
 	ok, verr := account.VerifyPassword(hash, req.Password)
 	if err != nil || u.PasswordHash == nil || verr != nil || !ok || u.Status != store.UserActive {
 		s.audit(c, SecurityEvent{Action: "login_failed", Target: req.Username, Outcome: "failure"})
-		loginFailed(c)
+		if !s.countFailure(c, req.Username) {
+			loginFailed(c)
+		}
 		return
 	}
 	token, tokenHash, err := newSecretToken()
@@ -149,6 +154,9 @@ func (s *Server) mfa(c *gin.Context) {
 		s.internal(c, err)
 		return
 	}
+	if !s.checkLockout(c, u.Username) {
+		return
+	}
 	sealed := u.TOTPSecretEnc
 	if ch.EnrolSecretEnc != nil {
 		sealed = ch.EnrolSecretEnc
@@ -171,7 +179,9 @@ func (s *Server) mfa(c *gin.Context) {
 			return
 		}
 		s.audit(c, SecurityEvent{Action: "mfa_failed", Target: u.ID, Outcome: "failure"})
-		mfaFailed(c)
+		if !s.countFailure(c, u.Username) {
+			mfaFailed(c)
+		}
 		return
 	}
 	refresh, refreshHash, err := newSecretToken()
@@ -184,6 +194,10 @@ func (s *Server) mfa(c *gin.Context) {
 		mfaFailed(c)
 		return
 	} else if err != nil {
+		s.internal(c, err)
+		return
+	}
+	if err := s.Store.ClearEvents(ctx, lockoutKey(u.Username)); err != nil {
 		s.internal(c, err)
 		return
 	}

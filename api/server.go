@@ -35,6 +35,12 @@ type Server struct {
 	Auditor Auditor
 	// Keys sign and verify people's EdDSA access tokens (nil: only HS256 tokens are accepted).
 	Keys *KeyRing
+	// TrustedProxies are the addresses of proxies whose X-Forwarded-For names the client (none
+	// when empty: the client is the connection's peer), for rate limits and security events.
+	TrustedProxies []string
+	// AuthRateLimit is how many sign-in requests a client address may send a minute
+	// (DefaultAuthRateLimit when 0, no limit when negative).
+	AuthRateLimit int
 	// AccessTokenTTL is the lifetime of an access token (DefaultAccessTokenTTL when 0).
 	AccessTokenTTL time.Duration
 }
@@ -55,6 +61,10 @@ func (s *Server) Router() *gin.Engine {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil { // nil trusts none
+		s.Log.Error("CERTFLOW_TRUSTED_PROXIES is not a list of addresses; trusting no proxy", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(gin.Recovery(), s.metrics(), checkRequestText)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
@@ -72,10 +82,10 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/api/v1/public/registrations", s.publicRegistrations)
 	r.GET("/api/v1/public/notices", s.publicNotices)
 	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)
-	r.POST("/api/v1/auth/activate", s.activate)
-	r.POST("/api/v1/auth/login", s.login)
-	r.POST("/api/v1/auth/mfa", s.mfa)
-	r.POST("/api/v1/auth/refresh", s.refresh)
+	r.POST("/api/v1/auth/activate", s.rateLimited, s.activate)
+	r.POST("/api/v1/auth/login", s.rateLimited, s.login)
+	r.POST("/api/v1/auth/mfa", s.rateLimited, s.mfa)
+	r.POST("/api/v1/auth/refresh", s.rateLimited, s.refresh)
 
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/enterprises", s.createEnterprise)

@@ -3,6 +3,12 @@ package itest
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -95,10 +101,12 @@ func TestSignInRefusalsAreAlike(t *testing.T) {
 	// Five wrong codes end a sign-in.
 	m := anon.postJSON("/api/v1/auth/login", map[string]any{"username": name, "password": password}).expect(t, 200).json(t)
 	secret := m["enrollment"].(map[string]any)["secret"].(string)
-	for i := 0; i < 5; i++ {
+	for i := 0; i < 3; i++ {
 		anon.postJSON("/api/v1/auth/mfa", map[string]any{"mfa_token": m["mfa_token"], "code": "12345" + string(rune('0'+i))}).problem(t, 401, "mfa_failed")
 	}
-	anon.postJSON("/api/v1/auth/mfa", map[string]any{"mfa_token": m["mfa_token"], "code": totpAt(t, secret, time.Now())}).problem(t, 401, "mfa_failed")
+	// The wrong password above and four wrong codes are five failures of the username: locked.
+	anon.postJSON("/api/v1/auth/mfa", map[string]any{"mfa_token": m["mfa_token"], "code": "123459"}).problem(t, 429, "locked")
+	anon.postJSON("/api/v1/auth/mfa", map[string]any{"mfa_token": m["mfa_token"], "code": totpAt(t, secret, time.Now())}).problem(t, 429, "locked")
 }
 
 func TestDisabledUserLosesRefresh(t *testing.T) {
@@ -166,5 +174,66 @@ func TestSessionsAreListedAndEndedByAdmins(t *testing.T) {
 		if it := it.(map[string]any); it["end_reason"] != "ended_by_admin" || it["ended_at"] == nil {
 			t.Fatalf("session not ended by the admin: %v", it)
 		}
+	}
+}
+
+func TestLockoutAnswersAlikeForUnknownUsers(t *testing.T) {
+	w := newWorld(t)
+	anon := caller{t: t}
+	name, password := activatedUser(t, w, map[string]any{"username": newUsername("locked"), "display_name": "被锁", "role": "ministry_reviewer"})
+	unknown := newUsername("ghost")
+	var locked [2]response
+	for k, user := range []string{name, unknown} {
+		for i := 0; i < 4; i++ {
+			anon.postJSON("/api/v1/auth/login", map[string]any{"username": user, "password": "wrong horse battery"}).problem(t, 401, "login_failed")
+		}
+		locked[k] = anon.postJSON("/api/v1/auth/login", map[string]any{"username": user, "password": "wrong horse battery"})
+		locked[k].problem(t, 429, "locked")
+		if ra, err := strconv.Atoi(locked[k].Header.Get("Retry-After")); err != nil || ra < 890 || ra > 900 {
+			t.Fatalf("Retry-After %q, want about 900 s", locked[k].Header.Get("Retry-After"))
+		}
+	}
+	if !bytes.Equal(locked[0].Body, locked[1].Body) {
+		t.Fatalf("a locked account and an unknown username are answered differently:\n%s\n%s", locked[0].Body, locked[1].Body)
+	}
+	// Locked, even the right password is refused, in any case of the username.
+	anon.postJSON("/api/v1/auth/login", map[string]any{"username": strings.ToUpper(name), "password": password}).problem(t, 429, "locked")
+}
+
+func TestSignInRequestsAreRateLimitedPerAddress(t *testing.T) {
+	srv := *sys.API
+	srv.AuthRateLimit = 3
+	ts := httptest.NewServer(srv.Router())
+	defer ts.Close()
+	// A client address of its own (any of 127/8 is this machine), so no other test counts on it.
+	ip := net.IPv4(127, byte(1+rand.IntN(250)), byte(rand.IntN(256)), byte(1+rand.IntN(250)))
+	client := &http.Client{Transport: &http.Transport{DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: ip}}).DialContext}}
+	body := `{"username":"` + newUsername("flood") + `","password":"x"}`
+	var last *http.Response
+	for i := 0; i < 4; i++ {
+		resp, err := client.Post(ts.URL+"/api/v1/auth/login", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if i < 3 && resp.StatusCode != 401 {
+			t.Fatalf("request %d: %d, want 401", i+1, resp.StatusCode)
+		}
+		last = resp
+	}
+	if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("the 4th request in a minute: %d Retry-After %q, want 429 with Retry-After", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+	// The forwarded-for header of a client is not believed.
+	req, _ := http.NewRequest("POST", ts.URL+"/api/v1/auth/login", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Forwarded-For", "203.0.113.9")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 429 {
+		t.Fatalf("with X-Forwarded-For: %d, want 429", resp.StatusCode)
 	}
 }

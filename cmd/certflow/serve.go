@@ -74,7 +74,16 @@ func (d *deps) close() {
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
 		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log,
-		Keys: &api.KeyRing{Store: d.store}, AccessTokenTTL: d.cfg.AccessTokenTTL}
+		Keys: &api.KeyRing{Store: d.store}, AccessTokenTTL: d.cfg.AccessTokenTTL, AuthRateLimit: authRateLimit(d.cfg.AuthRateLimit),
+		TrustedProxies: d.cfg.TrustedProxies}
+}
+
+// authRateLimit maps the configured limit (0: none) to the API server's (negative: none).
+func authRateLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // runServe runs the API, the worker, or both until ctx ends.

@@ -1,3 +1,4 @@
+DROP TABLE IF EXISTS auth_rate_limits;
 DROP TABLE IF EXISTS refresh_tokens;
 DROP TABLE IF EXISTS sessions;
 DROP TABLE IF EXISTS totp_used_steps;

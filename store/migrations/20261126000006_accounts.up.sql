@@ -77,3 +77,12 @@ CREATE TABLE refresh_tokens (
     used_at    timestamptz
 );
 CREATE INDEX refresh_tokens_session ON refresh_tokens (session_id);
+
+-- Counters of failed sign-ins per username and of sign-in requests per client address: a key
+-- counts events from window_start; reaching its limit locks it until locked_until.
+CREATE TABLE auth_rate_limits (
+    key          text PRIMARY KEY,
+    count        int NOT NULL,
+    window_start timestamptz NOT NULL,
+    locked_until timestamptz
+);
