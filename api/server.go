@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
+	"certflow/audit"
 	"certflow/calendar"
 	"certflow/domain"
 	"certflow/evidence"
@@ -34,7 +35,23 @@ type Server struct {
 	// EvidenceRetention is how long a committed evidence file stays write-once (compliance
 	// retention on its object version; DefaultEvidenceRetention when 0).
 	EvidenceRetention time.Duration
+	// Auditor records security events (the audit log of Store when nil; NoAuditor without a
+	// store).
+	Auditor Auditor
+	// Keys sign and verify people's EdDSA access tokens (nil: only HS256 tokens are accepted).
+	Keys *KeyRing
+	// TrustedProxies are the addresses of proxies whose X-Forwarded-For names the client (none
+	// when empty: the client is the connection's peer), for rate limits and security events.
+	TrustedProxies []string
+	// AuthRateLimit is how many sign-in requests a client address may send a minute
+	// (DefaultAuthRateLimit when 0, no limit when negative).
+	AuthRateLimit int
+	// AccessTokenTTL is the lifetime of an access token (DefaultAccessTokenTTL when 0).
+	AccessTokenTTL time.Duration
 }
+
+// DefaultAccessTokenTTL is the lifetime of an access token.
+const DefaultAccessTokenTTL = 15 * time.Minute
 
 // Router builds the Gin engine with every route of the API.
 func (s *Server) Router() *gin.Engine {
@@ -44,8 +61,18 @@ func (s *Server) Router() *gin.Engine {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	if s.Auditor == nil && s.Store != nil {
+		s.Auditor = TrailAuditor{Log: audit.New(s.Store.DB)}
+	}
+	if s.Auditor == nil {
+		s.Auditor = NoAuditor{}
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(s.TrustedProxies); err != nil { // nil trusts none
+		s.Log.Error("CERTFLOW_TRUSTED_PROXIES is not a list of addresses; trusting no proxy", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.Use(gin.Recovery(), s.metrics(), checkRequestText)
 	r.HandleMethodNotAllowed = true
 	r.NoRoute(func(c *gin.Context) {
@@ -59,9 +86,14 @@ func (s *Server) Router() *gin.Engine {
 	r.GET("/readyz", s.readyz)
 	r.GET("/metrics", metricsHandler())
 	r.GET("/api/v1/openapi.yaml", s.openapi)
+	r.GET("/.well-known/jwks.json", s.jwks)
 	r.GET("/api/v1/public/registrations", s.publicRegistrations)
 	r.GET("/api/v1/public/notices", s.publicNotices)
 	r.POST("/api/v1/public/notices/:number/objections", s.authenticate, s.objectToNotice)
+	r.POST("/api/v1/auth/activate", s.rateLimited, s.activate)
+	r.POST("/api/v1/auth/login", s.rateLimited, s.login)
+	r.POST("/api/v1/auth/mfa", s.rateLimited, s.mfa)
+	r.POST("/api/v1/auth/refresh", s.rateLimited, s.refresh)
 
 	v1 := r.Group("/api/v1", s.authenticate)
 	v1.POST("/enterprises", s.createEnterprise)
@@ -86,5 +118,12 @@ func (s *Server) Router() *gin.Engine {
 	v1.POST("/sweeps", s.startSweep)
 	v1.GET("/sweeps/:id", s.getSweep)
 	v1.GET("/audit", s.listAudit)
+	v1.POST("/auth/logout", s.logout)
+	v1.GET("/auth/sessions", s.listSessions)
+	v1.POST("/users", s.createUser)
+	v1.GET("/users", s.listUsers)
+	v1.PATCH("/users/:id", s.updateUser)
+	v1.POST("/users/:id/reset", s.resetUser)
+	v1.DELETE("/users/:id/sessions", s.endUserSessions)
 	return r
 }

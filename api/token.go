@@ -24,6 +24,8 @@ type Claims struct {
 	Practitioner string `json:"practitioner,omitempty"`
 	// Province is the province code of a provincial reviewer or investigator.
 	Province string `json:"province,omitempty"`
+	// Session is the sign-in session of a person's access token (none in certflow token's).
+	Session string `json:"sid,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -82,20 +84,30 @@ func IssueToken(secret []byte, c Claims, ttl time.Duration) (string, error) {
 	if err := c.Validate(); err != nil {
 		return "", err
 	}
-	now := time.Now()
+	stamp(&c, time.Now(), ttl)
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
+}
+
+// stamp sets the issuer and the issue and expiry times of claims.
+func stamp(c *Claims, now time.Time, ttl time.Duration) {
 	c.Issuer = issuer
 	c.IssuedAt = jwt.NewNumericDate(now)
 	c.ExpiresAt = jwt.NewNumericDate(now.Add(ttl))
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(secret)
 }
 
 // ParseToken verifies a token's signature, expiry, issue time, issuer and claims. The dates
 // must be JSON numbers (RFC 7519 NumericDate); a token issued in the future beyond a small
 // leeway is refused.
 func ParseToken(secret []byte, token string) (*Claims, error) {
+	return parseClaims(token, func(*jwt.Token) (any, error) { return secret, nil }, "HS256")
+}
+
+// parseClaims verifies a token signed with method by the key keyfunc finds, as ParseToken
+// describes.
+func parseClaims(token string, keyfunc jwt.Keyfunc, method string) (*Claims, error) {
 	c := new(Claims)
-	_, err := jwt.ParseWithClaims(token, c, func(*jwt.Token) (any, error) { return secret, nil },
-		jwt.WithValidMethods([]string{"HS256"}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired(),
+	_, err := jwt.ParseWithClaims(token, c, keyfunc,
+		jwt.WithValidMethods([]string{method}), jwt.WithIssuer(issuer), jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(), jwt.WithLeeway(clockLeeway))
 	if err != nil {
 		return nil, err

@@ -38,6 +38,12 @@ type Config struct {
 	// EvidenceRetention is how long each evidence file stays write-once (compliance-mode
 	// retention); CERTFLOW_EVIDENCE_RETENTION, default 10 years.
 	EvidenceRetention time.Duration
+	// AccessTokenTTL is the lifetime of people's access tokens.
+	AccessTokenTTL time.Duration
+	// AuthRateLimit is how many sign-in requests a client address may send a minute (0: none).
+	AuthRateLimit int
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client.
+	TrustedProxies []string
 }
 
 // FromEnv reads the environment. Missing secrets are generated into DataDir/secrets so the
@@ -70,6 +76,17 @@ func FromEnv() (Config, error) {
 	}
 	if c.EvidenceRetention, err = Retention(env("CERTFLOW_EVIDENCE_RETENTION", "10y")); err != nil {
 		return c, fmt.Errorf("CERTFLOW_EVIDENCE_RETENTION: %w", err)
+	}
+	if c.AccessTokenTTL, err = time.ParseDuration(env("CERTFLOW_ACCESS_TOKEN_TTL", "15m")); err != nil || c.AccessTokenTTL < time.Minute || c.AccessTokenTTL > 24*time.Hour {
+		return c, fmt.Errorf("CERTFLOW_ACCESS_TOKEN_TTL must be a duration from 1m to 24h, e.g. 15m; got %q", os.Getenv("CERTFLOW_ACCESS_TOKEN_TTL"))
+	}
+	if c.AuthRateLimit, err = strconv.Atoi(env("CERTFLOW_AUTH_RATE_LIMIT", "30")); err != nil || c.AuthRateLimit < 0 {
+		return c, fmt.Errorf("CERTFLOW_AUTH_RATE_LIMIT must be a number of requests a minute (0 turns the limit off)")
+	}
+	for _, p := range strings.Split(os.Getenv("CERTFLOW_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.TrustedProxies = append(c.TrustedProxies, p)
+		}
 	}
 	if c.JWTSecret, err = secret("CERTFLOW_JWT_SECRET", c.DataDir, "jwt.key"); err != nil {
 		return c, err

@@ -169,6 +169,7 @@ var pathFixtures = map[string]func(h *hostile, c fixtureCase) string{
 	"registrations/{registration_number}": func(h *hostile, c fixtureCase) string { return h.registration },
 	"imports/{id}":                        func(h *hostile, c fixtureCase) string { return fixtureImport(h) },
 	"sweeps/{id}":                         func(h *hostile, c fixtureCase) string { return hostileSweep(h.t) },
+	"users/{id}":                          func(h *hostile, c fixtureCase) string { return fixtureUser(h) },
 }
 
 // queryFixtures are valid values of query parameters; the baseline sends every declared query
@@ -192,6 +193,7 @@ var queryFixtures = map[string]string{
 // takes other values (a registration's status is not a case's).
 var queryFixturesByPath = map[string]map[string]string{
 	"/api/v1/registrations": {"status": "active"},
+	"/api/v1/users":         {"status": "active"},
 }
 
 // queryFixture is the valid value of a query parameter of a path.
@@ -239,6 +241,23 @@ var bodyFixtures = map[string]func(h *hostile, b *base, role string, c fixtureCa
 	"SweepRequest": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.json = map[string]any{"as_of": day(today())}
 	},
+	"UserRequest": func(h *hostile, b *base, role string, c fixtureCase) { b.json = userRequestBody() },
+	"UserPatch": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"display_name": "恶意输入测试用户"}
+	},
+	"ActivateRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"username": "hostile-nobody", "activation_code": "ABCDE-FGHJK-MNPQR-STVWX",
+			"password": "correct horse battery"}
+	},
+	"LoginRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"username": "hostile-nobody", "password": "correct horse battery"}
+	},
+	"MFARequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"mfa_token": "bm90LWEtc2lnbi1pbg", "code": "123456"}
+	},
+	"RefreshRequest": func(h *hostile, b *base, role string, c fixtureCase) {
+		b.json = map[string]any{"refresh_token": "bm90LWEtcmVmcmVzaC10b2tlbg"}
+	},
 	"EvidenceUpload": func(h *hostile, b *base, role string, c fixtureCase) {
 		b.form = []formPart{{name: "kind", value: "id_card"},
 			{name: "file", file: true, filename: "id.png", content: h.png}}
@@ -251,6 +270,14 @@ var refusedBaselines = map[string]string{
 	"POST /api/v1/public/notices/{number}/objections": "an objection needs a case under public notice, " +
 		"which lasts 2 s in the integration system — less than the suite takes; objections are driven " +
 		"successfully by TestPublicNoticesAndObjectionsByNumber and the objection path tests",
+	"POST /api/v1/auth/activate": "an activation code works once, and the suite sends every body many times; " +
+		"the baseline names no account, and activation is driven successfully by TestAccountsAreCreatedByAdminsAndActivatedOnce",
+	"POST /api/v1/auth/login": "a sign-in names an account by its password, which the suite's baseline does not have; " +
+		"sign-in is driven successfully by TestSignInWithTOTPRefreshAndLogout",
+	"POST /api/v1/auth/mfa": "an mfa_token completes one sign-in and a TOTP code is accepted once, and the suite sends " +
+		"every body many times; driven successfully by TestSignInWithTOTPRefreshAndLogout",
+	"POST /api/v1/auth/refresh": "a refresh token works once (a second use ends its session), and the suite sends every " +
+		"body many times; driven successfully by TestSignInWithTOTPRefreshAndLogout",
 }
 
 // needsFreshCase: a decision changes its case (the baseline withdraws it), so every request of

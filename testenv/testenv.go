@@ -108,7 +108,11 @@ func Start(ctx context.Context, o Options) (_ *Env, err error) {
 	}
 	e.API = &api.Server{Store: e.Store, Evidence: e.Evidence, Temporal: e.Temporal, Policies: policies,
 		Calendar: cal, JWTSecret: e.Secret, MaxUpload: o.MaxUpload, MaxImport: o.MaxImport,
-		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+		Log:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Keys: &api.KeyRing{Store: e.Store}, AuthRateLimit: 1_000_000} // tests sign in often from one address
+	if err = e.API.Keys.Ensure(ctx); err != nil {
+		return nil, err
+	}
 	watchCtx, stopWatching := context.WithCancel(context.Background())
 	e.stopWatching = stopWatching
 	if e.API.Changes, err = e.Store.WatchCaseChanges(watchCtx); err != nil {

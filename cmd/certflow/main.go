@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `certflow — construction-qualification case management
@@ -22,6 +23,8 @@ commands:
   audit     certflow audit verify: recompute the hash chains of the audit log and of every
             case timeline; fails naming the first broken row
   token     print a signed bearer token (certflow token --role R --sub S ...)
+  keys      manage the keys that sign access tokens (certflow keys rotate [--grace 20m])
+  totp      print the current sign-in code of a TOTP secret (certflow totp SECRET)
   import    import a registry CSV file through the running API (certflow import KIND FILE;
             an admin token in CERTFLOW_TOKEN) and show its progress
   dev       start the local stack (PostgreSQL, MinIO, Temporal) under CERTFLOW_DATA_DIR,
@@ -51,6 +54,10 @@ func main() {
 		err = runAudit(ctx, os.Args[2:])
 	case "token":
 		err = runToken(os.Args[2:])
+	case "keys":
+		err = runKeys(ctx, os.Args[2:])
+	case "totp":
+		err = runTOTP(os.Args[2:], time.Now(), os.Stdout)
 	case "dev":
 		err = runDev(ctx)
 	case "import":

@@ -74,7 +74,17 @@ func (d *deps) close() {
 func (d *deps) apiServer() *api.Server {
 	return &api.Server{Store: d.store, Evidence: d.evidence, Temporal: d.temporal, Policies: d.policies,
 		Calendar: d.calendar, JWTSecret: d.cfg.JWTSecret, MaxUpload: d.cfg.MaxUpload, MaxImport: d.cfg.MaxImport, Log: d.log,
-		EvidenceRetention: d.cfg.EvidenceRetention}
+		EvidenceRetention: d.cfg.EvidenceRetention,
+		Keys:              &api.KeyRing{Store: d.store}, AccessTokenTTL: d.cfg.AccessTokenTTL, AuthRateLimit: authRateLimit(d.cfg.AuthRateLimit),
+		TrustedProxies: d.cfg.TrustedProxies}
+}
+
+// authRateLimit maps the configured limit (0: none) to the API server's (negative: none).
+func authRateLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // runServe runs the API, the worker, or both until ctx ends.
@@ -107,6 +117,9 @@ func (d *deps) serve(ctx context.Context, withAPI, withWorker bool, ready func()
 	}
 	if withAPI {
 		a := d.apiServer()
+		if err := a.Keys.Ensure(ctx); err != nil {
+			return fmt.Errorf("signing keys: %w", err)
+		}
 		changes, err := d.store.WatchCaseChanges(ctx)
 		if err != nil {
 			return fmt.Errorf("listening for case changes: %w", err)
@@ -157,6 +170,11 @@ func openConfiguredStore() (*store.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openStore(cfg)
+}
+
+// openStore connects to the configured database (for the subcommands that need only it).
+func openStore(cfg config.Config) (*store.Store, error) {
 	if cfg.DatabaseURL == "" {
 		return nil, errors.New("DATABASE_URL is not set")
 	}
