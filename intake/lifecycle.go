@@ -3,6 +3,8 @@ package intake
 import (
 	"context"
 	"errors"
+	"net/http"
+	"slices"
 
 	"certflow/domain"
 	"certflow/store"
@@ -33,7 +35,7 @@ func registrationFor(ctx context.Context, d Deps, p domain.Principal, number str
 	if !may(p, reg, ent) {
 		return nil, nil, noSuchRegistration
 	}
-	if !contains(statuses, reg.Status) {
+	if !slices.Contains(statuses, reg.Status) {
 		return nil, nil, invalid("registration_number", "the registration is "+reg.Status)
 	}
 	row.RegistrationID, row.PractitionerID, row.EnterpriseUSCC = reg.ID, reg.PractitionerID, reg.EnterpriseUSCC
@@ -61,16 +63,7 @@ func joining(p domain.Principal, _ *store.Registration, _ *store.Enterprise) boo
 	return p.Role == domain.RoleEnterprise
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // WindowProblem is the problem of a renewal filed outside its window.
 func WindowProblem(detail string) *Problem {
-	return &Problem{Status: 422, Code: "renewal_window", Detail: detail}
+	return &Problem{Status: http.StatusUnprocessableEntity, Code: "renewal_window", Detail: detail}
 }
