@@ -283,7 +283,11 @@ func (s *Server) awaitDecision(c *gin.Context, caseID, decisionID string) string
 	defer stop()
 	deadline := time.NewTimer(3 * time.Second)
 	defer deadline.Stop()
-	fallback := time.NewTicker(decisionFallback)
+	every := decisionFallback
+	if s.Changes != nil { // a change wakes it at once; the read is only a safety net
+		every = store.FallbackInterval
+	}
+	fallback := time.NewTicker(every)
 	defer fallback.Stop()
 	for {
 		ev, err := s.Store.EventByKey(c.Request.Context(), caseID, "d-"+decisionID)
@@ -304,6 +308,7 @@ func (s *Server) awaitDecision(c *gin.Context, caseID, decisionID string) string
 	}
 }
 
-// decisionFallback is how often an action re-reads its decision when no change was announced
-// (with a watcher running, a change wakes it at once; without one this is its polling rate).
+// decisionFallback is how often an action re-reads its decision when no watcher announces case
+// changes (with one, a change wakes it at once and it re-reads only every
+// store.FallbackInterval).
 const decisionFallback = 100 * time.Millisecond
